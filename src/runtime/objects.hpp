@@ -1,0 +1,152 @@
+// weft: the runtime's objects, shared by the interpreter, the runtime and the public API.
+// https://webassembly.github.io/spec/core/exec/runtime.html
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "weft/weft.hpp"
+#include "wasm/module.hpp"
+
+namespace weft::interp {
+
+/// The lowered code of one defined function: where it starts in ModuleData::code and the
+/// shape of its frame, in 8-byte slots. A frame is [params][locals][operand stack].
+struct FunctionCode {
+  uint32_t type_id = 0;       ///< engine-wide type id (TypeRegistry)
+  uint32_t param_slots = 0;   ///< slots of the parameters (a v128 takes two)
+  uint32_t local_slots = 0;   ///< slots of the declared locals, zeroed on entry
+  uint32_t frame_slots = 0;   ///< params + locals + the deepest operand stack
+  uint32_t result_slots = 0;  ///< slots of the results, written at the frame's base on return
+  size_t code_offset = 0;     ///< first instruction, in ModuleData::code
+};
+
+}  // namespace weft::interp
+
+namespace weft::detail {
+
+/// Interns function types engine-wide so that call_indirect compares one integer.
+class TypeRegistry {
+ public:
+  uint32_t intern(const FuncType& type);
+  /// The type of an id; the reference stays valid for the registry's lifetime.
+  const FuncType& get(uint32_t id) const;
+
+ private:
+  mutable std::mutex m_mutex;
+  std::deque<FuncType> m_types;
+  std::unordered_map<std::string, uint32_t> m_index;  // keyed by the encoded signature
+};
+
+struct EngineImpl {
+  EngineConfig config;
+  TypeRegistry types;
+};
+
+/// A compiled module: the decoded module, its lowered code and the ids of its types.
+struct ModuleData {
+  const EngineImpl* engine = nullptr;
+  wasm::Module module;
+  std::vector<uint32_t> type_ids;             ///< per module type index
+  std::vector<interp::FunctionCode> funcs;    ///< per defined function
+  std::vector<uint8_t> code;                  ///< all lowered code; see interp/code.hpp
+};
+
+struct StoreImpl;
+struct InstanceImpl;
+
+struct FuncInst {
+  uint32_t type_id = 0;
+  const FuncType* type = nullptr;
+  StoreImpl* store = nullptr;
+  InstanceImpl* instance = nullptr;            ///< the defining instance; null for host functions
+  const interp::FunctionCode* code = nullptr;  ///< wasm functions
+  HostFunction host;                           ///< host functions
+};
+
+/// A linear memory. The whole range it may ever use is reserved up front, so `base` never
+/// moves; growing commits more pages.
+struct MemoryInst {
+  uint8_t* base = nullptr;
+  uint64_t size = 0;  ///< in bytes; the interpreter bounds-checks against this
+  uint64_t pages = 0;
+  std::optional<uint64_t> max;  ///< in pages, as declared
+  uint64_t limit_pages = 0;     ///< the effective ceiling: declared max and engine limit
+  size_t reserved = 0;          ///< bytes of address space reserved at base
+
+  MemoryInst() = default;
+  MemoryInst(const MemoryInst&) = delete;
+  MemoryInst& operator=(const MemoryInst&) = delete;
+  ~MemoryInst();
+  /// Creates a memory of `min` pages that may grow to `limit_pages`.
+  static Result<std::unique_ptr<MemoryInst>> create(const MemoryType& type, uint64_t limit_pages);
+  /// memory.grow: returns the old size in pages, or -1 (as uint64_t max) on failure.
+  uint64_t grow(uint64_t delta) noexcept;
+};
+
+struct TableInst {
+  ValType element = ValType::funcref;
+  std::vector<void*> elems;  ///< FuncInst* for funcref, host pointer for externref; null = null
+  std::optional<uint64_t> max;
+  uint64_t limit = 0;  ///< the effective ceiling: declared max and engine limit
+  /// table.grow: returns the old size, or -1 (as uint64_t max) on failure.
+  uint64_t grow(uint64_t delta, void* init);
+};
+
+struct GlobalInst {
+  GlobalType type;
+  alignas(16) uint64_t value[2] = {0, 0};  ///< v128 uses both words
+};
+
+/// Per-instance state of element and data segments (dropped segments are emptied).
+struct ElemInst {
+  ValType type = ValType::funcref;
+  std::vector<void*> refs;
+};
+
+struct InstanceImpl {
+  std::shared_ptr<const ModuleData> module;
+  StoreImpl* store = nullptr;
+  std::vector<FuncInst*> funcs;
+  std::vector<TableInst*> tables;
+  std::vector<MemoryInst*> memories;
+  std::vector<GlobalInst*> globals;
+  std::vector<ElemInst> elems;
+  std::vector<std::span<const uint8_t>> datas;  ///< empty once dropped
+  std::vector<std::pair<std::string, Extern>> exports;
+};
+
+/// One activation record of the interpreter's explicit call stack.
+struct Frame {
+  const uint8_t* return_pc = nullptr;
+  uint64_t* fp = nullptr;
+  InstanceImpl* instance = nullptr;
+};
+
+struct StoreImpl {
+  const EngineImpl* engine = nullptr;
+  Store* owner = nullptr;
+  void* user_data = nullptr;
+
+  std::deque<FuncInst> funcs;
+  std::vector<std::unique_ptr<MemoryInst>> memories;
+  std::vector<std::unique_ptr<TableInst>> tables;
+  std::deque<GlobalInst> globals;
+  std::vector<std::unique_ptr<InstanceImpl>> instances;
+
+  /// The interpreter's stacks, shared by nested calls (host -> wasm -> host -> wasm).
+  std::unique_ptr<uint64_t[]> value_stack;
+  uint64_t* value_stack_end = nullptr;
+  uint64_t* stack_top = nullptr;  ///< first free slot; nested invocations start here
+  std::unique_ptr<Frame[]> frames;
+  uint32_t frame_count = 0;       ///< frames in use
+  uint32_t frame_capacity = 0;    ///< = max_call_depth
+};
+
+}  // namespace weft::detail
