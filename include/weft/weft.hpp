@@ -339,7 +339,8 @@ class Linker {
   struct Impl;
   std::unique_ptr<Impl> m_impl;
   const Engine& m_engine;
-  /// Host functions are created lazily in each store that instantiates.
+  /// Host functions are created lazily in each store that instantiates (once per store);
+  /// every store calls the one callable the linker holds.
   void define_host(std::string_view module, std::string_view name, const FuncType& type,
                    HostFunction fn);
 };
@@ -436,11 +437,6 @@ struct Unwrap {
 template <class R>
 struct Unwrap<Result<R>> {
   using type = R;
-};
-
-template <class F, class R, class... A>
-struct HostAdapter {
-  static constexpr bool takes_caller = false;
 };
 
 template <class F, class Ret, class Tuple>

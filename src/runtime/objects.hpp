@@ -34,19 +34,22 @@ namespace weft::detail {
 /// Interns function types engine-wide so that call_indirect compares one integer.
 class TypeRegistry {
  public:
-  uint32_t intern(const FuncType& type);
+  /// The id of `type`, the same for equal types. Thread-safe; const because interning does
+  /// not change what any id means (so a const engine can intern).
+  uint32_t intern(const FuncType& type) const;
   /// The type of an id; the reference stays valid for the registry's lifetime.
   const FuncType& get(uint32_t id) const;
 
  private:
   mutable std::mutex m_mutex;
-  std::deque<FuncType> m_types;
-  std::unordered_map<std::string, uint32_t> m_index;  // keyed by the encoded signature
+  mutable std::deque<FuncType> m_types;
+  mutable std::unordered_map<std::string, uint32_t> m_index;  // keyed by the encoded signature
 };
 
 struct EngineImpl {
   EngineConfig config;
   TypeRegistry types;
+  const Engine* owner = nullptr;  ///< the public handle (Store::engine() returns it)
 };
 
 /// A compiled module: the decoded module, its lowered code and the ids of its types.
@@ -79,6 +82,7 @@ struct MemoryInst {
   std::optional<uint64_t> max;  ///< in pages, as declared
   uint64_t limit_pages = 0;     ///< the effective ceiling: declared max and engine limit
   size_t reserved = 0;          ///< bytes of address space reserved at base
+  StoreImpl* store = nullptr;   ///< the owning store (null for a standalone memory)
 
   MemoryInst() = default;
   MemoryInst(const MemoryInst&) = delete;
@@ -95,6 +99,7 @@ struct TableInst {
   std::vector<void*> elems;  ///< FuncInst* for funcref, host pointer for externref; null = null
   std::optional<uint64_t> max;
   uint64_t limit = 0;  ///< the effective ceiling: declared max and engine limit
+  StoreImpl* store = nullptr;  ///< the owning store (null for a standalone table)
   /// table.grow: returns the old size, or -1 (as uint64_t max) on failure.
   uint64_t grow(uint64_t delta, void* init);
 };
@@ -102,6 +107,7 @@ struct TableInst {
 struct GlobalInst {
   GlobalType type;
   alignas(16) uint64_t value[2] = {0, 0};  ///< v128 uses both words
+  StoreImpl* store = nullptr;              ///< the owning store
 };
 
 /// Per-instance state of element and data segments (dropped segments are emptied).
@@ -139,6 +145,10 @@ struct StoreImpl {
   std::vector<std::unique_ptr<TableInst>> tables;
   std::deque<GlobalInst> globals;
   std::vector<std::unique_ptr<InstanceImpl>> instances;
+  /// Host functions a Linker defined, materialised in this store: keyed by the definition,
+  /// which the store keeps alive so that the key cannot be reused by another definition.
+  std::unordered_map<const void*, FuncInst*> linker_funcs;
+  std::vector<std::shared_ptr<const void>> linker_defs;
 
   /// The interpreter's stacks, shared by nested calls (host -> wasm -> host -> wasm).
   std::unique_ptr<uint64_t[]> value_stack;

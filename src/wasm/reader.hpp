@@ -73,7 +73,8 @@ class Reader {
   /// A name: a u32 length then that many bytes of valid UTF-8.
   Result<std::string> name() {
     WEFT_TRY(uint32_t len, u32());
-    if (remaining() < len) return error("unexpected end: name of " + std::to_string(len) +
+    // The reference interpreter's wording for a length beyond the bytes left.
+    if (remaining() < len) return error("length out of bounds: name of " + std::to_string(len) +
                                         " bytes but " + std::to_string(remaining()) + " left");
     std::string_view s(reinterpret_cast<const char*>(m_p), len);
     if (!valid_utf8(s)) return error("malformed UTF-8 encoding");

@@ -1,0 +1,356 @@
+// weft demo: loads, validates and runs the embedded example modules (examples/modules), and
+// says what happened at each step. Every step has an expected outcome, so the demo doubles as
+// an end-to-end check: it exits with status 1 if anything behaved otherwise.
+#include <chrono>
+#include <cstdio>
+#include <ostream>
+
+#include "cli/cli_util.hpp"
+#include "cli/demo_modules.hpp"
+
+namespace weft::cli {
+
+namespace {
+
+/// Runs scenarios and prints their steps, counting what did not go as expected.
+class Demo {
+ public:
+  Demo(std::ostream& out, const EngineConfig& config) : m_out(out), m_engine(config) {}
+
+  const Engine& engine() const { return m_engine; }
+  bool scenario_ok() const { return m_ok; }
+
+  void begin(size_t index, size_t count, std::string_view name, std::string_view what) {
+    m_ok = true;
+    m_out << "\n[" << index << "/" << count << "] " << name << ": " << what << "\n";
+  }
+
+  /// "  verb         detail"
+  void step(std::string_view verb, const std::string& detail) {
+    std::string v(verb);
+    if (v.size() < 12) v.append(12 - v.size(), ' ');
+    // Flushed line by line: if the engine crashes, the last step shown is where.
+    m_out << "  " << v << " " << detail << std::endl;
+  }
+
+  /// A step whose outcome was checked: marks the scenario failed when it was not as expected.
+  void checked(bool ok, std::string_view verb, const std::string& detail,
+               const std::string& expected) {
+    if (ok) {
+      step(verb, detail);
+    } else {
+      m_ok = false;
+      step(verb, detail + "   UNEXPECTED: expected " + expected);
+    }
+  }
+
+  /// Finds and compiles an embedded module.
+  std::optional<Module> load(std::string_view name) {
+    std::span<const uint8_t> bytes = embedded(name);
+    if (bytes.empty()) return std::nullopt;
+    step("load", std::string(name) + ".wasm, " + std::to_string(bytes.size()) +
+                     " bytes (embedded at build time)");
+    auto module = m_engine.compile(bytes);
+    if (!module) {
+      checked(false, "compile", module.error().to_string(), "a valid module");
+      return std::nullopt;
+    }
+    std::string names;
+    for (const ExportDesc& e : module->exports()) names += (names.empty() ? "" : ", ") + e.name;
+    step("compile", "ok: decoded, validated, lowered; exports " + names);
+    return std::move(*module);
+  }
+
+  std::span<const uint8_t> embedded(std::string_view name) {
+    for (const EmbeddedModule& m : demo_modules())
+      if (m.name == name) return m.bytes;
+    checked(false, "load", std::string(name) + ".wasm is not embedded", "an embedded module");
+    return {};
+  }
+
+  std::optional<Instance> instantiate(Store& store, const Linker& linker, const Module& module) {
+    auto instance = linker.instantiate(store, module);
+    if (!instance) {
+      checked(false, "instantiate", instance.error().to_string(), "an instance");
+      return std::nullopt;
+    }
+    step("instantiate", "ok");
+    return *instance;
+  }
+
+  /// Calls an export and checks its results; returns them.
+  std::vector<Value> call(Store& store, const Instance& instance, std::string_view name,
+                          const std::vector<Value>& args, const std::vector<Value>& expected) {
+    std::string call = format_call(name, args);
+    auto results = invoke(store, instance, name, args);
+    if (!results) {
+      checked(false, "call", call + " -> " + results.error().to_string(), join_values(expected));
+      return {};
+    }
+    bool ok = results->size() == expected.size();
+    for (size_t i = 0; ok && i < expected.size(); ++i) ok = same_value((*results)[i], expected[i]);
+    std::string shown = results->empty() ? "done" : "= " + join_values(*results);
+    checked(ok, "call", call + " " + shown,
+            expected.empty() ? "no results" : join_values(expected));
+    return *results;
+  }
+
+  /// Calls an export that must trap with `kind`.
+  void call_traps(Store& store, const Instance& instance, std::string_view name,
+                  const std::vector<Value>& args, TrapKind kind) {
+    std::string call = format_call(name, args);
+    std::string want = "trap " + std::string(trap_name(kind));
+    auto results = invoke(store, instance, name, args);
+    if (results) {
+      checked(false, "call", call + " = " + join_values(*results), want);
+      return;
+    }
+    const Error& e = results.error();
+    bool ok = e.kind == ErrorKind::trap && e.trap == kind;
+    checked(ok, "call",
+            call + " -> trap: " + e.message + " (" + std::string(trap_name(e.trap)) + ")", want);
+  }
+
+  /// A failed Result with the expected kind.
+  template <class T>
+  void fails(const Result<T>& result, ErrorKind kind, std::string_view verb,
+             const std::string& what) {
+    std::string want = std::string(error_kind_name(kind)) + " error";
+    if (result) {
+      checked(false, verb, what + " -> ok", want);
+      return;
+    }
+    checked(result.error().kind == kind, verb, what + " -> " + result.error().to_string(), want);
+  }
+
+  void memory_holds(const Memory& memory, uint64_t offset, std::string_view expected) {
+    auto text = memory.read_string(offset, expected.size());
+    std::string range =
+        "[" + std::to_string(offset) + ", " + std::to_string(offset + expected.size()) + ")";
+    std::string shown = text ? "\"" + std::string(*text) + "\"" : "out of bounds";
+    checked(text && *text == expected, "read", "memory" + range + " = " + shown,
+            "\"" + std::string(expected) + "\"");
+  }
+
+ private:
+  static Result<std::vector<Value>> invoke(Store& store, const Instance& instance,
+                                           std::string_view name, const std::vector<Value>& args) {
+    auto func = instance.get_func(name);
+    if (!func) return fail(ErrorKind::usage, "no exported function " + std::string(name));
+    return func->call(store, args);
+  }
+
+  std::ostream& m_out;
+  Engine m_engine;
+  bool m_ok = true;
+};
+
+Value i32(int32_t v) { return Value::i32(v); }
+Value i64(int64_t v) { return Value::i64(v); }
+
+void demo_factorial(Demo& d) {
+  auto module = d.load("factorial");
+  if (!module) return;
+  Store store(d.engine());
+  auto instance = d.instantiate(store, Linker(d.engine()), *module);
+  if (!instance) return;
+  d.call(store, *instance, "fac_rec", {i64(20)}, {i64(2432902008176640000)});
+  d.call(store, *instance, "fac_iter", {i64(20)}, {i64(2432902008176640000)});
+  d.call(store, *instance, "fac_iter", {i64(0)}, {i64(1)});
+}
+
+void demo_fibonacci(Demo& d) {
+  auto module = d.load("fibonacci");
+  if (!module) return;
+  Store store(d.engine());
+  auto instance = d.instantiate(store, Linker(d.engine()), *module);
+  if (!instance) return;
+  auto start = std::chrono::steady_clock::now();
+  d.call(store, *instance, "fib_rec", {i32(25)}, {i32(75025)});
+  std::chrono::duration<double, std::milli> ms = std::chrono::steady_clock::now() - start;
+  char took[64];
+  std::snprintf(took, sizeof took, "fib_rec(25) made 242785 calls in %.1f ms", ms.count());
+  d.step("time", took);
+  d.call(store, *instance, "fib_iter", {i32(90)}, {i64(2880067194370816120)});
+  d.call(store, *instance, "fib_step", {i64(5), i64(8)}, {i64(8), i64(13)});
+}
+
+void demo_memory(Demo& d) {
+  auto module = d.load("memory");
+  if (!module) return;
+  Store store(d.engine());
+  auto instance = d.instantiate(store, Linker(d.engine()), *module);
+  if (!instance) return;
+  auto memory = instance->get_memory("memory");
+  d.checked(memory.has_value(), "export", "memory: " + std::string(memory ? "found" : "missing"),
+            "an exported memory");
+  if (!memory) return;
+  d.memory_holds(*memory, 0, "hello, weft");
+  d.call(store, *instance, "sum", {i32(0), i32(11)}, {i32(1046)});
+  d.call(store, *instance, "copy", {i32(32), i32(0), i32(5)}, {});
+  d.memory_holds(*memory, 32, "hello");
+  d.call(store, *instance, "fill", {i32(48), i32('x'), i32(4)}, {});
+  d.memory_holds(*memory, 48, "xxxx");
+  d.call(store, *instance, "init", {i32(64)}, {});
+  d.memory_holds(*memory, 64, "bulk memory works");
+  d.call(store, *instance, "drop", {}, {});
+  d.call_traps(store, *instance, "init", {i32(64)}, TrapKind::memory_out_of_bounds);
+  d.call(store, *instance, "grow", {i32(1)}, {i32(1)});
+  d.checked(memory->size_pages() == 2, "size",
+            "the host sees " + std::to_string(memory->size_pages()) + " pages", "2 pages");
+  d.call(store, *instance, "grow", {i32(10)}, {i32(-1)});
+  d.call_traps(store, *instance, "load_i32", {i32(131070)}, TrapKind::memory_out_of_bounds);
+  d.call_traps(store, *instance, "fill", {i32(131070), i32(0), i32(4)},
+               TrapKind::memory_out_of_bounds);
+}
+
+void demo_traps(Demo& d) {
+  auto module = d.load("traps");
+  if (!module) return;
+  Store store(d.engine());
+  auto instance = d.instantiate(store, Linker(d.engine()), *module);
+  if (!instance) return;
+  d.call(store, *instance, "div_s", {i32(7), i32(2)}, {i32(3)});
+  d.call_traps(store, *instance, "div_s", {i32(1), i32(0)}, TrapKind::integer_divide_by_zero);
+  d.call_traps(store, *instance, "div_s", {i32(INT32_MIN), i32(-1)}, TrapKind::integer_overflow);
+  d.call_traps(store, *instance, "unreachable", {}, TrapKind::unreachable);
+  d.call_traps(store, *instance, "trunc", {Value::f64_bits(0x7ff8000000000000)},
+               TrapKind::invalid_conversion_to_integer);
+  d.call_traps(store, *instance, "trunc", {Value::f64(1e10)}, TrapKind::integer_overflow);
+  d.call_traps(store, *instance, "recurse", {i32(0)}, TrapKind::call_stack_exhausted);
+  d.call(store, *instance, "call_slot", {i32(0)}, {i32(7)});
+  d.call_traps(store, *instance, "call_slot", {i32(1)}, TrapKind::uninitialized_element);
+  d.call_traps(store, *instance, "call_slot", {i32(5)}, TrapKind::undefined_element);
+  d.step("note", "after seven traps the same store and instance still work:");
+  d.call(store, *instance, "div_s", {i32(-9), i32(2)}, {i32(-4)});
+}
+
+void demo_host(Demo& d) {
+  auto module = d.load("host");
+  if (!module) return;
+  Store store(d.engine());
+  d.fails(Linker(d.engine()).instantiate(store, *module), ErrorKind::unlinkable, "instantiate",
+          "with no host functions defined");
+
+  std::vector<int32_t> logged;
+  Linker linker(d.engine());
+  linker.define_func("env", "log_i32", [&](int32_t v) {
+    logged.push_back(v);
+    d.step("host", "env.log_i32(" + std::to_string(v) + ")");
+  });
+  linker.define_func("env", "print", [&](Caller& caller, int32_t ptr, int32_t len) -> Result<void> {
+    auto memory = caller.memory();
+    if (!memory) return fail(ErrorKind::usage, "print: the caller has no memory");
+    auto text = memory->read_string(static_cast<uint32_t>(ptr), static_cast<uint32_t>(len));
+    if (!text) return fail(ErrorKind::usage, "print: the string is outside the caller's memory");
+    d.step("host", "env.print(\"" + std::string(*text) + "\")");
+    return {};
+  });
+  linker.define_func("env", "add", [](int32_t a, int32_t b) {
+    return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+  });
+  linker.define_func("env", "fail",
+                     []() -> Result<void> { return fail(ErrorKind::usage, "the host refuses"); });
+  auto instance = d.instantiate(store, linker, *module);
+  if (!instance) return;
+
+  d.call(store, *instance, "greet", {}, {});
+  d.call(store, *instance, "count", {i32(3)}, {});
+  d.checked(logged == std::vector<int32_t>{0, 1, 2}, "check", "the host logged 0, 1, 2", "0, 1, 2");
+  d.call(store, *instance, "add_via_host", {i32(40), i32(2)}, {i32(42)});
+  d.call_traps(store, *instance, "call_failing_host", {}, TrapKind::host_error);
+  d.call_traps(store, *instance, "print_out_of_bounds", {}, TrapKind::host_error);
+}
+
+void demo_validation(Demo& d) {
+  const Engine& engine = d.engine();
+  std::span<const uint8_t> invalid = d.embedded("invalid");
+  if (!invalid.empty()) {
+    d.step("load", "invalid.wasm, " + std::to_string(invalid.size()) + " bytes");
+    d.fails(engine.validate(invalid), ErrorKind::invalid, "validate", "invalid.wasm");
+  }
+  std::span<const uint8_t> good = d.embedded("factorial");
+  if (!good.empty()) {
+    std::span<const uint8_t> cut = good.first(good.size() - 3);
+    d.fails(engine.validate(cut), ErrorKind::malformed, "validate",
+            "factorial.wasm without its last 3 bytes");
+  }
+  static const uint8_t version_2[] = {0x00, 0x61, 0x73, 0x6d, 0x02, 0x00, 0x00, 0x00};
+  d.fails(engine.validate(version_2), ErrorKind::malformed, "validate",
+          "a header with binary version 2");
+  static const uint8_t text[] = {'(', 'm', 'o', 'd', 'u', 'l', 'e', ')'};
+  d.fails(engine.validate(text), ErrorKind::malformed, "validate",
+          "the text \"(module)\" given as a binary");
+}
+
+struct Scenario {
+  std::string_view name;
+  std::string_view what;
+  void (*run)(Demo&);
+};
+
+constexpr Scenario k_scenarios[] = {
+    {"factorial", "n! over i64, by recursion and by a loop", demo_factorial},
+    {"fibonacci", "calls, loops and a function with two results", demo_fibonacci},
+    {"memory", "linear memory, data segments, bulk memory, memory.grow", demo_memory},
+    {"traps", "each trap comes back as an error value with its kind", demo_traps},
+    {"host", "host functions imported by the module, reading its memory", demo_host},
+    {"validation", "malformed and invalid modules are refused with the offset", demo_validation},
+};
+
+int run_demo(Args args, Io& io) {
+  const Command& self = demo_command();
+  static constexpr std::string_view flags[] = {"--list"};
+  auto options = parse_options(args, flags);
+  if (!options) return usage_error(io, self, options.error().message);
+  if (options->help) {
+    print_command_help(io.out, self);
+    return exit_ok;
+  }
+  if (options->has_flag("--list")) {
+    for (const Scenario& s : k_scenarios) io.out << s.name << ": " << s.what << "\n";
+    return exit_ok;
+  }
+  std::vector<const Scenario*> chosen;
+  for (const std::string& name : options->positional) {
+    const Scenario* found = nullptr;
+    for (const Scenario& s : k_scenarios)
+      if (s.name == name) found = &s;
+    if (!found) return usage_error(io, self, "no scenario named '" + name + "' (see --list)");
+    chosen.push_back(found);
+  }
+  if (chosen.empty())
+    for (const Scenario& s : k_scenarios) chosen.push_back(&s);
+
+  io.out << "weft " << WEFT_VERSION << " demo: " << demo_modules().size()
+         << " modules embedded in this binary, run by weft's interpreter\n";
+  Demo demo(io.out, options->config);
+  size_t ok = 0;
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    demo.begin(i + 1, chosen.size(), chosen[i]->name, chosen[i]->what);
+    chosen[i]->run(demo);
+    if (demo.scenario_ok()) ++ok;
+  }
+  io.out << "\ndemo: " << ok << " of " << chosen.size() << " scenarios behaved as expected\n";
+  return ok == chosen.size() ? exit_ok : exit_failure;
+}
+
+}  // namespace
+
+const Command& demo_command() {
+  static const Command command{
+      "demo", "run the bundled example modules and show each step",
+      "usage: weft demo [options] [--list] [SCENARIO...]\n"
+      "\n"
+      "Loads, validates, instantiates and runs the example modules built into this binary\n"
+      "(from examples/modules/*.wat) and prints each step and its result: factorial,\n"
+      "fibonacci, memory, traps, host functions, validation errors. With SCENARIO names,\n"
+      "runs only those. Exits with status 1 if any step did not behave as expected.\n"
+      "\n"
+      "  --list              list the scenarios\n"
+      "\n",
+      run_demo};
+  return command;
+}
+
+}  // namespace weft::cli

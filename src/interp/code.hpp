@@ -1,0 +1,110 @@
+// weft: the interpreter's code, as the validator lowers it.
+//
+// A function's code is a sequence of instructions in ModuleData::code. Each instruction is
+// the address of its handler (8 bytes, direct threading) followed by 32-bit operands:
+// slot operands are byte offsets from the frame pointer (slot index * 8), branch operands
+// are byte offsets relative to the start of the branching instruction. Operands are
+// addressed where they live (a local, or the operand stack slot a value was computed into),
+// so there is no push or pop at run time and no stack check inside a function: the
+// validator computed each function's frame size.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+
+#include "wasm/opcodes.hpp"
+
+// Which instructions of opcodes.def have a generated handler: the simple ones (one handler
+// computing num::<name>), loads and stores. Special instructions are lowered by hand to
+// the internal operations below. SIMD execution is not there yet.
+#define WEFT_EXEC_simple_mvp(X, n, s) X(n, s, simple)
+#define WEFT_EXEC_simple_sign_extension(X, n, s) X(n, s, simple)
+#define WEFT_EXEC_simple_saturating_float_to_int(X, n, s) X(n, s, simple)
+#define WEFT_EXEC_simple_simd(X, n, s)
+#define WEFT_EXEC_load_mvp(X, n, s) X(n, s, load)
+#define WEFT_EXEC_load_simd(X, n, s)
+#define WEFT_EXEC_store_mvp(X, n, s) X(n, s, store)
+#define WEFT_EXEC_store_simd(X, n, s)
+#define WEFT_EXEC_special_mvp(X, n, s)
+#define WEFT_EXEC_special_sign_extension(X, n, s)
+#define WEFT_EXEC_special_saturating_float_to_int(X, n, s)
+#define WEFT_EXEC_special_multi_value(X, n, s)
+#define WEFT_EXEC_special_bulk_memory(X, n, s)
+#define WEFT_EXEC_special_reference_types(X, n, s)
+#define WEFT_EXEC_special_simd(X, n, s)
+
+// The internal operations, with their operands.
+#define WEFT_INTERNAL_OPS(X)                                              \
+  X(copy64, 2)        /* dst src */                                      \
+  X(copy128, 2)       /* dst src */                                      \
+  X(const32, 2)       /* dst imm */                                      \
+  X(const64, 3)       /* dst lo hi */                                    \
+  X(br, 1)            /* off */                                          \
+  X(br_if, 2)         /* cond off: jump if cond != 0 */                  \
+  X(br_unless, 2)     /* cond off: jump if cond == 0 */                  \
+  X(br_table, 2)      /* index count, then off[count] off_default */     \
+  X(ret, 0)           /* results are already at the frame's base */      \
+  X(call, 2)          /* funcidx argbase */                              \
+  X(call_indirect, 4) /* typeid table argbase index */                   \
+  X(select, 4)        /* dst a b cond */                                 \
+  X(select128, 4)     /* dst a b cond */                                 \
+  X(global_get, 2)    /* dst globalidx */                                \
+  X(global_set, 2)    /* globalidx src */                                \
+  X(global_get128, 2) /* dst globalidx */                                \
+  X(global_set128, 2) /* globalidx src */                                \
+  X(memory_size, 1)   /* dst */                                          \
+  X(memory_grow, 2)   /* dst delta */                                    \
+  X(memory_fill, 3)   /* d val n */                                      \
+  X(memory_copy, 3)   /* d s n */                                        \
+  X(memory_init, 4)   /* seg d s n */                                    \
+  X(data_drop, 1)     /* seg */                                          \
+  X(table_get, 3)     /* dst table index */                              \
+  X(table_set, 3)     /* table index value */                            \
+  X(table_size, 2)    /* dst table */                                    \
+  X(table_grow, 4)    /* dst table init n */                             \
+  X(table_fill, 4)    /* table i value n */                              \
+  X(table_copy, 5)    /* dst_table src_table d s n */                    \
+  X(table_init, 5)    /* table seg d s n */                              \
+  X(elem_drop, 1)     /* seg */                                          \
+  X(ref_func, 2)      /* dst funcidx */                                  \
+  X(ref_is_null, 2)   /* dst src */                                      \
+  X(unreachable, 0)   /* */
+
+namespace weft::interp {
+
+/// Every handler of the interpreter: generated ones first, then the internal ones.
+enum class IOp : uint16_t {
+#define WEFT_IOP_GEN(name, sig, kind) name,
+#define WEFT_OP(name, prefix, code, text, imm, sig, kind, feature) \
+  WEFT_EXEC_##kind##_##feature(WEFT_IOP_GEN, name, sig)
+#include "wasm/opcodes.def"
+#undef WEFT_OP
+#undef WEFT_IOP_GEN
+#define WEFT_IOP_INTERNAL(name, operands) name,
+  WEFT_INTERNAL_OPS(WEFT_IOP_INTERNAL)
+#undef WEFT_IOP_INTERNAL
+      count_
+};
+inline constexpr size_t iop_count = static_cast<size_t>(IOp::count_);
+
+/// The handler address of each IOp, from the interpreter's dispatch table.
+const void* const* handler_table() noexcept;
+
+/// Maps a simple, load or store wasm instruction to its handler; special ones to count_.
+IOp iop_of(wasm::Op op) noexcept;
+
+/// The name of a handler ("i32.add", "copy64").
+std::string_view iop_name(IOp op) noexcept;
+/// How many operands follow the handler (br_table: the fixed part, before its table).
+uint32_t iop_operands(IOp op) noexcept;
+
+inline constexpr uint32_t handler_size = 8;
+inline constexpr uint32_t operand_size = 4;
+
+inline uint32_t read_operand(const uint8_t* pc, uint32_t i) noexcept {
+  uint32_t v;
+  std::memcpy(&v, pc + handler_size + operand_size * i, 4);
+  return v;
+}
+
+}  // namespace weft::interp

@@ -1,0 +1,584 @@
+// weft: the interpreter.
+//
+// Direct-threaded: each instruction starts with its handler's address and every handler
+// ends by jumping to the next one's (computed goto). Operands are frame slots addressed
+// by byte offset, so handlers read and write the frame directly. Wasm calls push a record
+// on the store's explicit frame stack instead of recursing on the native stack; the only
+// checks on a call are the frame stack depth and the value stack room for the callee's
+// frame, whose size the validator computed.
+#include "interp/interpreter.hpp"
+
+#include <array>
+#include <cstring>
+#include <vector>
+
+#include "interp/code.hpp"
+#include "interp/numeric.hpp"
+
+namespace weft::interp {
+
+using detail::FuncInst;
+using detail::Frame;
+using detail::InstanceImpl;
+using detail::MemoryInst;
+using detail::StoreImpl;
+using detail::TableInst;
+using wasm::Op;
+
+namespace {
+
+using u32 = uint32_t;
+using u64 = uint64_t;
+using f32 = float;
+using f64 = double;
+
+/// The handler address at the start of an instruction (4-byte aligned, so not a plain load).
+[[gnu::always_inline]] inline const void* read_handler(const uint8_t* pc) noexcept {
+  const void* h;
+  std::memcpy(&h, pc, sizeof h);
+  return h;
+}
+
+template <class T>
+[[gnu::always_inline]] inline T rd(const uint8_t* fp, uint32_t off) noexcept {
+  T v;
+  std::memcpy(&v, fp + off, sizeof(T));
+  return v;
+}
+
+/// Writes a value to a slot, zero-extended to the slot's 64 bits.
+template <class T>
+[[gnu::always_inline]] inline void wr(uint8_t* fp, uint32_t off, T v) noexcept {
+  if constexpr (sizeof(T) == 8) {
+    std::memcpy(fp + off, &v, 8);
+  } else {
+    uint64_t bits = 0;
+    std::memcpy(&bits, &v, sizeof(T));
+    std::memcpy(fp + off, &bits, 8);
+  }
+}
+
+constexpr std::array<IOp, wasm::op_count> make_iop_map() {
+  std::array<IOp, wasm::op_count> m{};
+  m.fill(IOp::count_);
+#define WEFT_MAP(name, sig, kind) m[static_cast<size_t>(Op::name)] = IOp::name;
+#define WEFT_OP(name, prefix, code, text, imm, sig, kind, feature) \
+  WEFT_EXEC_##kind##_##feature(WEFT_MAP, name, sig)
+#include "wasm/opcodes.def"
+#undef WEFT_OP
+#undef WEFT_MAP
+  return m;
+}
+constexpr std::array<IOp, wasm::op_count> iop_map = make_iop_map();
+
+Error host_failure(Error e) {
+  if (e.kind == ErrorKind::trap) return e;
+  Error t = Error::make_trap(TrapKind::host_error, e.message);
+  return t;
+}
+
+/// Calls a host function with its arguments in `args` (results are written there too).
+[[gnu::noinline]] Result<void> call_host(StoreImpl& s, FuncInst* f, uint64_t* args,
+                                         InstanceImpl* caller_instance) noexcept {
+  const FuncType& t = *f->type;
+  constexpr size_t inline_values = 8;
+  Value in_buf[inline_values];
+  Value out_buf[inline_values];
+  std::vector<Value> in_heap, out_heap;
+  std::span<Value> in(in_buf, t.params.size() <= inline_values ? t.params.size() : 0);
+  std::span<Value> out(out_buf, t.results.size() <= inline_values ? t.results.size() : 0);
+  if (t.params.size() > inline_values) {
+    in_heap.resize(t.params.size());
+    in = in_heap;
+  }
+  if (t.results.size() > inline_values) {
+    out_heap.resize(t.results.size());
+    out = out_heap;
+  }
+  size_t slot = 0;
+  for (size_t i = 0; i < t.params.size(); ++i) {
+    ValType vt = t.params[i];
+    if (vt == ValType::v128) {
+      V128 v;
+      std::memcpy(v.bytes, &args[slot], 16);
+      in[i] = Value::v128(v);
+      slot += 2;
+    } else {
+      in[i] = Value::from_raw(vt, args[slot++]);
+    }
+  }
+  for (size_t i = 0; i < t.results.size(); ++i) out[i] = Value::zero(t.results[i]);
+  Caller caller(*s.owner, caller_instance);
+  Result<void> r = f->host(caller, in, out);
+  if (!r) return Failure{host_failure(std::move(r).error())};
+  slot = 0;
+  for (size_t i = 0; i < t.results.size(); ++i) {
+    ValType vt = t.results[i];
+    if (out[i].type() != vt)
+      return Failure{Error::make_trap(
+          TrapKind::host_error, "host function returned a " +
+                                    std::string(valtype_name(out[i].type())) + " for a " +
+                                    std::string(valtype_name(vt)) + " result")};
+    if (vt == ValType::v128) {
+      std::memcpy(&args[slot], out[i].v128().bytes, 16);
+      slot += 2;
+    } else {
+      args[slot++] = out[i].raw();
+    }
+  }
+  return {};
+}
+
+/// call_host for the dispatch loop, which must not hold objects with destructors.
+[[gnu::noinline]] bool call_host_into(StoreImpl& s, FuncInst* f, uint64_t* args,
+                                      InstanceImpl* caller_instance, Error& error) noexcept {
+  Result<void> r = call_host(s, f, args, caller_instance);
+  if (r) return true;
+  error = std::move(r).error();
+  return false;
+}
+
+uint32_t value_slots(const std::vector<ValType>& ts) {
+  uint32_t n = 0;
+  for (ValType t : ts) n += t == ValType::v128 ? 2 : 1;
+  return n;
+}
+
+/// The dispatch loop. Called with `table_out` set, it only hands out its label table.
+Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
+                     const void* const** table_out) noexcept {
+  static const void* const labels[] = {
+#define WEFT_LABEL(name, sig, kind) &&op_##name,
+#define WEFT_OP(name, prefix, code, text, imm, sig, kind, feature) \
+  WEFT_EXEC_##kind##_##feature(WEFT_LABEL, name, sig)
+#include "wasm/opcodes.def"
+#undef WEFT_OP
+#undef WEFT_LABEL
+#define WEFT_LABEL_INTERNAL(name, operands) &&op_##name,
+      WEFT_INTERNAL_OPS(WEFT_LABEL_INTERNAL)
+#undef WEFT_LABEL_INTERNAL
+  };
+  static_assert(std::size(labels) == iop_count);
+  if (table_out) {
+    *table_out = labels;
+    return {};
+  }
+
+  StoreImpl& s = *store;
+  const FunctionCode* fc = entry->code;
+  InstanceImpl* inst = entry->instance;
+  uint64_t* const entry_top = s.stack_top;
+  const uint32_t entry_frames = s.frame_count;
+  if (entry_top + fc->frame_slots > s.value_stack_end || s.frame_count >= s.frame_capacity)
+    return Failure{Error::make_trap(TrapKind::call_stack_exhausted)};
+
+  if (fc->param_slots) std::memcpy(entry_top, slots, fc->param_slots * 8);
+  std::memset(entry_top + fc->param_slots, 0, fc->local_slots * 8);
+  s.frames[s.frame_count++] = Frame{nullptr, nullptr, nullptr};
+
+  uint8_t* fp = reinterpret_cast<uint8_t*>(entry_top);
+  const uint8_t* pc = inst->module->code.data() + fc->code_offset;
+  uint8_t* mem = nullptr;
+  uint64_t mem_size = 0;
+  TrapKind trap = TrapKind::none;
+  Error error;
+
+  // Operands of the current instruction.
+#define OP(i) read_operand(pc, i)
+#define NEXT(n)                                \
+  do {                                         \
+    pc += handler_size + operand_size * (n);   \
+    goto* read_handler(pc);                    \
+  } while (0)
+#define DISPATCH() goto* read_handler(pc)
+#define TRAP(kind)   \
+  do {               \
+    trap = (kind);   \
+    goto trap_exit;  \
+  } while (0)
+#define LOAD_MEMORY()                            \
+  do {                                           \
+    if (!inst->memories.empty()) {               \
+      const MemoryInst* m0 = inst->memories[0];  \
+      mem = m0->base;                            \
+      mem_size = m0->size;                       \
+    } else {                                     \
+      mem = nullptr;                             \
+      mem_size = 0;                              \
+    }                                            \
+  } while (0)
+
+  LOAD_MEMORY();
+  DISPATCH();
+
+  // ---- generated handlers: simple instructions -------------------------------------------
+#define WEFT_UNARY(name, A, R)                                             \
+  op_##name : {                                                            \
+    A a = rd<A>(fp, OP(1));                                                \
+    if constexpr (num::can_trap<Op::name>) {                               \
+      TrapKind k = num::check<Op::name>(a);                                \
+      if (k != TrapKind::none) TRAP(k);                                    \
+    }                                                                      \
+    wr<R>(fp, OP(0), num::name(a));                                        \
+    NEXT(2);                                                               \
+  }
+#define WEFT_BINARY(name, A, B, R)                                         \
+  op_##name : {                                                            \
+    A a = rd<A>(fp, OP(1));                                                \
+    B b = rd<B>(fp, OP(2));                                                \
+    if constexpr (num::can_trap<Op::name>) {                               \
+      TrapKind k = num::check<Op::name>(a, b);                             \
+      if (k != TrapKind::none) TRAP(k);                                    \
+    }                                                                      \
+    wr<R>(fp, OP(0), num::name(a, b));                                     \
+    NEXT(3);                                                               \
+  }
+#define WEFT_SIMPLE_i_i(n) WEFT_UNARY(n, u32, u32)
+#define WEFT_SIMPLE_ii_i(n) WEFT_BINARY(n, u32, u32, u32)
+#define WEFT_SIMPLE_l_l(n) WEFT_UNARY(n, u64, u64)
+#define WEFT_SIMPLE_ll_l(n) WEFT_BINARY(n, u64, u64, u64)
+#define WEFT_SIMPLE_l_i(n) WEFT_UNARY(n, u64, u32)
+#define WEFT_SIMPLE_ll_i(n) WEFT_BINARY(n, u64, u64, u32)
+#define WEFT_SIMPLE_f_f(n) WEFT_UNARY(n, f32, f32)
+#define WEFT_SIMPLE_ff_f(n) WEFT_BINARY(n, f32, f32, f32)
+#define WEFT_SIMPLE_ff_i(n) WEFT_BINARY(n, f32, f32, u32)
+#define WEFT_SIMPLE_d_d(n) WEFT_UNARY(n, f64, f64)
+#define WEFT_SIMPLE_dd_d(n) WEFT_BINARY(n, f64, f64, f64)
+#define WEFT_SIMPLE_dd_i(n) WEFT_BINARY(n, f64, f64, u32)
+#define WEFT_SIMPLE_f_i(n) WEFT_UNARY(n, f32, u32)
+#define WEFT_SIMPLE_d_i(n) WEFT_UNARY(n, f64, u32)
+#define WEFT_SIMPLE_i_l(n) WEFT_UNARY(n, u32, u64)
+#define WEFT_SIMPLE_f_l(n) WEFT_UNARY(n, f32, u64)
+#define WEFT_SIMPLE_d_l(n) WEFT_UNARY(n, f64, u64)
+#define WEFT_SIMPLE_i_f(n) WEFT_UNARY(n, u32, f32)
+#define WEFT_SIMPLE_l_f(n) WEFT_UNARY(n, u64, f32)
+#define WEFT_SIMPLE_d_f(n) WEFT_UNARY(n, f64, f32)
+#define WEFT_SIMPLE_i_d(n) WEFT_UNARY(n, u32, f64)
+#define WEFT_SIMPLE_l_d(n) WEFT_UNARY(n, u64, f64)
+#define WEFT_SIMPLE_f_d(n) WEFT_UNARY(n, f32, f64)
+#define WEFT_GEN_simple(name, sig) WEFT_SIMPLE_##sig(name)
+#define WEFT_GEN_load(name, sig)
+#define WEFT_GEN_store(name, sig)
+#define WEFT_GEN(name, sig, kind) WEFT_GEN_##kind(name, sig)
+#define WEFT_OP(name, prefix, code, text, imm, sig, kind, feature) \
+  WEFT_EXEC_##kind##_##feature(WEFT_GEN, name, sig)
+#include "wasm/opcodes.def"
+#undef WEFT_OP
+
+  // ---- loads and stores: [dst|addr] [addr|value] offset ----------------------------------
+#define WEFT_LOAD(name, M, R)                                             \
+  op_##name : {                                                           \
+    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);      \
+    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);  \
+    M v;                                                                  \
+    std::memcpy(&v, mem + ea, sizeof(M));                                 \
+    wr<R>(fp, OP(0), static_cast<R>(v));                                  \
+    NEXT(3);                                                              \
+  }
+#define WEFT_STORE(name, V, M)                                            \
+  op_##name : {                                                           \
+    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(2);      \
+    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);  \
+    M v = static_cast<M>(rd<V>(fp, OP(1)));                               \
+    std::memcpy(mem + ea, &v, sizeof(M));                                 \
+    NEXT(3);                                                              \
+  }
+  WEFT_LOAD(i32_load, u32, u32)
+  WEFT_LOAD(i64_load, u64, u64)
+  WEFT_LOAD(f32_load, f32, f32)
+  WEFT_LOAD(f64_load, f64, f64)
+  WEFT_LOAD(i32_load8_s, int8_t, u32)
+  WEFT_LOAD(i32_load8_u, uint8_t, u32)
+  WEFT_LOAD(i32_load16_s, int16_t, u32)
+  WEFT_LOAD(i32_load16_u, uint16_t, u32)
+  WEFT_LOAD(i64_load8_s, int8_t, u64)
+  WEFT_LOAD(i64_load8_u, uint8_t, u64)
+  WEFT_LOAD(i64_load16_s, int16_t, u64)
+  WEFT_LOAD(i64_load16_u, uint16_t, u64)
+  WEFT_LOAD(i64_load32_s, int32_t, u64)
+  WEFT_LOAD(i64_load32_u, uint32_t, u64)
+  WEFT_STORE(i32_store, u32, u32)
+  WEFT_STORE(i64_store, u64, u64)
+  WEFT_STORE(f32_store, f32, f32)
+  WEFT_STORE(f64_store, f64, f64)
+  WEFT_STORE(i32_store8, u32, uint8_t)
+  WEFT_STORE(i32_store16, u32, uint16_t)
+  WEFT_STORE(i64_store8, u64, uint8_t)
+  WEFT_STORE(i64_store16, u64, uint16_t)
+  WEFT_STORE(i64_store32, u64, uint32_t)
+
+  // ---- internal operations ---------------------------------------------------------------
+op_copy64:
+  std::memcpy(fp + OP(0), fp + OP(1), 8);
+  NEXT(2);
+op_copy128:
+  std::memmove(fp + OP(0), fp + OP(1), 16);
+  NEXT(2);
+op_const32:
+  wr<u64>(fp, OP(0), OP(1));
+  NEXT(2);
+op_const64:
+  wr<u64>(fp, OP(0), static_cast<u64>(OP(1)) | (static_cast<u64>(OP(2)) << 32));
+  NEXT(3);
+op_br:
+  pc += static_cast<std::ptrdiff_t>(handler_size) + static_cast<int32_t>(OP(0));
+  DISPATCH();
+op_br_if:
+  if (rd<u32>(fp, OP(0)) != 0) {
+    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size) + static_cast<int32_t>(OP(1));
+    DISPATCH();
+  }
+  NEXT(2);
+op_br_unless:
+  if (rd<u32>(fp, OP(0)) == 0) {
+    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size) + static_cast<int32_t>(OP(1));
+    DISPATCH();
+  }
+  NEXT(2);
+op_br_table: {
+  uint32_t index = rd<u32>(fp, OP(0));
+  uint32_t count = OP(1);
+  const uint8_t* field = pc + handler_size + 2 * operand_size + 4 * (index < count ? index : count);
+  int32_t rel;
+  std::memcpy(&rel, field, 4);
+  pc = field + rel;
+  DISPATCH();
+}
+op_ret: {
+  const Frame& f = s.frames[--s.frame_count];
+  if (f.return_pc == nullptr) goto done;
+  pc = f.return_pc;
+  fp = reinterpret_cast<uint8_t*>(f.fp);
+  if (f.instance != inst) {
+    inst = f.instance;
+    LOAD_MEMORY();
+  } else if (!inst->memories.empty()) {
+    mem_size = inst->memories[0]->size;  // the callee may have grown the shared memory
+  }
+  DISPATCH();
+}
+
+  {
+    FuncInst* callee;
+    uint8_t* callee_fp;
+    const uint8_t* return_pc;
+
+  op_call:
+    callee = inst->funcs[OP(0)];
+    callee_fp = fp + OP(1);
+    return_pc = pc + handler_size + 2 * operand_size;
+    goto do_call;
+
+  op_call_indirect: {
+    const TableInst* table = inst->tables[OP(1)];
+    uint32_t index = rd<u32>(fp, OP(3));
+    if (index >= table->elems.size()) TRAP(TrapKind::undefined_element);
+    callee = static_cast<FuncInst*>(table->elems[index]);
+    if (callee == nullptr) TRAP(TrapKind::uninitialized_element);
+    if (callee->type_id != OP(0)) TRAP(TrapKind::indirect_call_type_mismatch);
+    callee_fp = fp + OP(2);
+    return_pc = pc + handler_size + 4 * operand_size;
+    goto do_call;
+  }
+
+  do_call:
+    if (const FunctionCode* c = callee->code) {
+      uint64_t* new_fp = reinterpret_cast<uint64_t*>(callee_fp);
+      if (new_fp + c->frame_slots > s.value_stack_end || s.frame_count >= s.frame_capacity)
+        TRAP(TrapKind::call_stack_exhausted);
+      s.frames[s.frame_count++] = Frame{return_pc, reinterpret_cast<uint64_t*>(fp), inst};
+      std::memset(new_fp + c->param_slots, 0, c->local_slots * 8);
+      fp = callee_fp;
+      if (callee->instance != inst) {
+        inst = callee->instance;
+        LOAD_MEMORY();
+      }
+      pc = inst->module->code.data() + c->code_offset;
+      DISPATCH();
+    }
+    {
+      uint64_t* args = reinterpret_cast<uint64_t*>(callee_fp);
+      uint32_t room = std::max(value_slots(callee->type->params), value_slots(callee->type->results));
+      if (args + room > s.value_stack_end) TRAP(TrapKind::call_stack_exhausted);
+      s.stack_top = args + room;  // nested calls from the host start above the arguments
+      bool ok = call_host_into(s, callee, args, inst, error);
+      s.stack_top = entry_top;
+      if (!ok) goto error_exit;
+      pc = return_pc;
+      LOAD_MEMORY();
+      DISPATCH();
+    }
+  }
+
+op_select:
+  std::memcpy(fp + OP(0), fp + (rd<u32>(fp, OP(3)) != 0 ? OP(1) : OP(2)), 8);
+  NEXT(4);
+op_select128:
+  std::memmove(fp + OP(0), fp + (rd<u32>(fp, OP(3)) != 0 ? OP(1) : OP(2)), 16);
+  NEXT(4);
+op_global_get:
+  wr<u64>(fp, OP(0), inst->globals[OP(1)]->value[0]);
+  NEXT(2);
+op_global_set:
+  inst->globals[OP(0)]->value[0] = rd<u64>(fp, OP(1));
+  NEXT(2);
+op_global_get128:
+  std::memcpy(fp + OP(0), inst->globals[OP(1)]->value, 16);
+  NEXT(2);
+op_global_set128:
+  std::memcpy(inst->globals[OP(0)]->value, fp + OP(1), 16);
+  NEXT(2);
+
+op_memory_size:
+  wr<u64>(fp, OP(0), mem_size / 65536);
+  NEXT(1);
+op_memory_grow: {
+  MemoryInst* m = inst->memories[0];
+  uint64_t old = m->grow(rd<u32>(fp, OP(1)));
+  wr<u32>(fp, OP(0), old == UINT64_MAX ? UINT32_MAX : static_cast<u32>(old));
+  LOAD_MEMORY();
+  NEXT(2);
+}
+op_memory_fill: {
+  uint64_t d = rd<u32>(fp, OP(0));
+  uint64_t n = rd<u32>(fp, OP(2));
+  if (d + n > mem_size) TRAP(TrapKind::memory_out_of_bounds);
+  std::memset(mem + d, static_cast<uint8_t>(rd<u32>(fp, OP(1))), n);
+  NEXT(3);
+}
+op_memory_copy: {
+  uint64_t d = rd<u32>(fp, OP(0));
+  uint64_t src = rd<u32>(fp, OP(1));
+  uint64_t n = rd<u32>(fp, OP(2));
+  if (d + n > mem_size || src + n > mem_size) TRAP(TrapKind::memory_out_of_bounds);
+  std::memmove(mem + d, mem + src, n);
+  NEXT(3);
+}
+op_memory_init: {
+  std::span<const uint8_t> data = inst->datas[OP(0)];
+  uint64_t d = rd<u32>(fp, OP(1));
+  uint64_t src = rd<u32>(fp, OP(2));
+  uint64_t n = rd<u32>(fp, OP(3));
+  if (src + n > data.size() || d + n > mem_size) TRAP(TrapKind::memory_out_of_bounds);
+  if (n) std::memcpy(mem + d, data.data() + src, n);
+  NEXT(4);
+}
+op_data_drop:
+  inst->datas[OP(0)] = {};
+  NEXT(1);
+
+op_table_get: {
+  const TableInst* t = inst->tables[OP(1)];
+  uint32_t i = rd<u32>(fp, OP(2));
+  if (i >= t->elems.size()) TRAP(TrapKind::table_out_of_bounds);
+  wr<u64>(fp, OP(0), reinterpret_cast<uintptr_t>(t->elems[i]));
+  NEXT(3);
+}
+op_table_set: {
+  TableInst* t = inst->tables[OP(0)];
+  uint32_t i = rd<u32>(fp, OP(1));
+  if (i >= t->elems.size()) TRAP(TrapKind::table_out_of_bounds);
+  t->elems[i] = reinterpret_cast<void*>(static_cast<uintptr_t>(rd<u64>(fp, OP(2))));
+  NEXT(3);
+}
+op_table_size:
+  wr<u64>(fp, OP(0), inst->tables[OP(1)]->elems.size());
+  NEXT(2);
+op_table_grow: {
+  TableInst* t = inst->tables[OP(1)];
+  void* init = reinterpret_cast<void*>(static_cast<uintptr_t>(rd<u64>(fp, OP(2))));
+  uint64_t old = t->grow(rd<u32>(fp, OP(3)), init);
+  wr<u32>(fp, OP(0), old == UINT64_MAX ? UINT32_MAX : static_cast<u32>(old));
+  NEXT(4);
+}
+op_table_fill: {
+  TableInst* t = inst->tables[OP(0)];
+  uint64_t i = rd<u32>(fp, OP(1));
+  void* v = reinterpret_cast<void*>(static_cast<uintptr_t>(rd<u64>(fp, OP(2))));
+  uint64_t n = rd<u32>(fp, OP(3));
+  if (i + n > t->elems.size()) TRAP(TrapKind::table_out_of_bounds);
+  std::fill_n(t->elems.begin() + static_cast<std::ptrdiff_t>(i), n, v);
+  NEXT(4);
+}
+op_table_copy: {
+  TableInst* dt = inst->tables[OP(0)];
+  const TableInst* st = inst->tables[OP(1)];
+  uint64_t d = rd<u32>(fp, OP(2));
+  uint64_t src = rd<u32>(fp, OP(3));
+  uint64_t n = rd<u32>(fp, OP(4));
+  if (d + n > dt->elems.size() || src + n > st->elems.size()) TRAP(TrapKind::table_out_of_bounds);
+  if (n) std::memmove(dt->elems.data() + d, st->elems.data() + src, n * sizeof(void*));
+  NEXT(5);
+}
+op_table_init: {
+  TableInst* t = inst->tables[OP(0)];
+  const std::vector<void*>& refs = inst->elems[OP(1)].refs;
+  uint64_t d = rd<u32>(fp, OP(2));
+  uint64_t src = rd<u32>(fp, OP(3));
+  uint64_t n = rd<u32>(fp, OP(4));
+  if (src + n > refs.size() || d + n > t->elems.size()) TRAP(TrapKind::table_out_of_bounds);
+  if (n) std::memcpy(t->elems.data() + d, refs.data() + src, n * sizeof(void*));
+  NEXT(5);
+}
+op_elem_drop:
+  std::vector<void*>().swap(inst->elems[OP(0)].refs);
+  NEXT(1);
+op_ref_func:
+  wr<u64>(fp, OP(0), reinterpret_cast<uintptr_t>(inst->funcs[OP(1)]));
+  NEXT(2);
+op_ref_is_null:
+  wr<u64>(fp, OP(0), rd<u64>(fp, OP(1)) == 0 ? 1 : 0);
+  NEXT(2);
+op_unreachable:
+  TRAP(TrapKind::unreachable);
+
+done:
+  if (fc->result_slots) std::memcpy(slots, entry_top, fc->result_slots * 8);
+  s.frame_count = entry_frames;
+  return {};
+
+trap_exit:
+  s.frame_count = entry_frames;
+  s.stack_top = entry_top;
+  return Failure{Error::make_trap(trap)};
+
+error_exit:
+  s.frame_count = entry_frames;
+  s.stack_top = entry_top;
+  return Failure{std::move(error)};
+
+#undef OP
+#undef NEXT
+#undef DISPATCH
+#undef TRAP
+#undef LOAD_MEMORY
+}
+
+}  // namespace
+
+const void* const* handler_table() noexcept {
+  static const void* const* table = [] {
+    const void* const* t = nullptr;
+    (void)execute(nullptr, nullptr, nullptr, &t);
+    return t;
+  }();
+  return table;
+}
+
+IOp iop_of(wasm::Op op) noexcept { return iop_map[static_cast<size_t>(op)]; }
+
+Result<void> invoke(StoreImpl& store, FuncInst* f, uint64_t* slots) noexcept {
+  if (f == nullptr) return fail(ErrorKind::usage, "call of a null function");
+  if (f->store != &store)
+    return fail(ErrorKind::usage, "the function belongs to a different store");
+  if (!store.value_stack)
+    return fail(ErrorKind::usage, "the store has no execution stack");
+  if (f->code == nullptr) {
+    if (store.frame_count >= store.frame_capacity)
+      return Failure{Error::make_trap(TrapKind::call_stack_exhausted)};
+    return call_host(store, f, slots, nullptr);
+  }
+  return execute(&store, f, slots, nullptr);
+}
+
+}  // namespace weft::interp

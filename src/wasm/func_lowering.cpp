@@ -1,0 +1,404 @@
+// weft: operand stack, control frames and code emission of the function validator.
+#include "wasm/func_lowering.hpp"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace weft::wasm {
+
+using interp::IOp;
+
+namespace {
+constexpr ValType single_types[] = {ValType::i32,  ValType::i64,     ValType::f32,      ValType::f64,
+                                    ValType::v128, ValType::funcref, ValType::externref};
+
+std::span<const ValType> single(ValType t) {
+  for (const ValType& s : single_types)
+    if (s == t) return {&s, 1};
+  return {};
+}
+
+std::string type_name(ValType t) {
+  return t == any_type ? std::string("unknown") : std::string(valtype_name(t));
+}
+}  // namespace
+
+FuncLowering::FuncLowering(const detail::EngineImpl& engine, const detail::ModuleData& data,
+                           uint32_t func_index, std::vector<uint8_t>& code)
+    : m_engine(engine),
+      m_data(data),
+      m_module(data.module),
+      m_func_index(func_index),
+      m_type(data.module.types[data.module.func_types[func_index]]),
+      m_code(code),
+      m_handlers(interp::handler_table()),
+      m_reader([&] {
+        const FunctionBody& b = data.module.bodies[func_index - data.module.imported_funcs];
+        return Reader(std::span<const uint8_t>(data.module.bytes.data() + b.code_offset,
+                                               b.end_offset - b.code_offset),
+                      b.code_offset);
+      }()) {}
+
+// ---- errors --------------------------------------------------------------------------
+
+Failure FuncLowering::invalid(std::string message) const {
+  return fail(ErrorKind::invalid, std::move(message), m_op_offset);
+}
+Failure FuncLowering::malformed(std::string message) const {
+  return fail(ErrorKind::malformed, std::move(message), m_op_offset);
+}
+Failure FuncLowering::type_mismatch(ValType expected, ValType got, const char* what) const {
+  return invalid("type mismatch in " + std::string(what) + ": expected " + type_name(expected) +
+                 ", got " + type_name(got));
+}
+
+// ---- operand stack -------------------------------------------------------------------
+
+uint32_t FuncLowering::next_home() const noexcept {
+  if (m_stack.empty()) return m_locals_end;
+  const StackEntry& top = m_stack.back();
+  return top.home + (top.type == any_type ? 2 : slot_count(top.type));
+}
+
+void FuncLowering::push(ValType t) {
+  uint32_t home = next_home();
+  m_stack.push_back({t, home, home});
+  m_max_slots = std::max(m_max_slots, home + (t == any_type ? 2 : slot_count(t)));
+}
+
+void FuncLowering::push_local(ValType t, uint32_t local_slot) {
+  push(t);
+  m_stack.back().src = local_slot;
+  ++m_deferred;
+}
+
+Result<StackEntry> FuncLowering::pop(ValType expected) {
+  const ControlFrame& c = m_ctrls.back();
+  if (m_stack.size() == c.height) {
+    if (c.unreachable) {
+      uint32_t home = next_home();
+      return StackEntry{expected, home, home};
+    }
+    return invalid("type mismatch: expected " + type_name(expected) +
+                   " on the operand stack, but it is empty");
+  }
+  StackEntry e = m_stack.back();
+  if (e.type != expected && e.type != any_type && expected != any_type)
+    return invalid("type mismatch: expected " + type_name(expected) + ", got " +
+                   type_name(e.type));
+  m_stack.pop_back();
+  if (e.src != e.home) --m_deferred;
+  if (e.type == any_type) e.type = expected;
+  return e;
+}
+
+Result<StackEntry> FuncLowering::pop_any() { return pop(any_type); }
+
+Result<void> FuncLowering::pop_types(std::span<const ValType> types) {
+  for (size_t i = types.size(); i-- > 0;) {
+    WEFT_TRY_VOID(pop(types[i]));
+  }
+  return {};
+}
+
+Result<void> FuncLowering::check_top(std::span<const ValType> types) {
+  // Checks that the top of the stack holds `types` without changing the stack.
+  const ControlFrame& c = m_ctrls.back();
+  size_t available = m_stack.size() - c.height;
+  for (size_t i = 0; i < types.size(); ++i) {
+    size_t from_top = types.size() - 1 - i;
+    if (from_top >= available) {
+      if (c.unreachable) continue;
+      return invalid("type mismatch: branch expects " + std::to_string(types.size()) +
+                     " values, the stack has " + std::to_string(available));
+    }
+    ValType got = m_stack[m_stack.size() - 1 - from_top].type;
+    if (got != types[i] && got != any_type)
+      return invalid("type mismatch: branch expects " + type_name(types[i]) + ", got " +
+                     type_name(got));
+  }
+  return {};
+}
+
+void FuncLowering::push_types(std::span<const ValType> types) {
+  for (ValType t : types) push(t);
+}
+
+// ---- deferred locals -----------------------------------------------------------------
+
+void FuncLowering::materialize(StackEntry& e) {
+  if (e.src == e.home) return;
+  emit_copy(e.type, e.home, e.src);
+  e.src = e.home;
+  --m_deferred;
+}
+
+void FuncLowering::materialize_all() {
+  if (m_deferred == 0) return;
+  for (StackEntry& e : m_stack) materialize(e);
+}
+
+void FuncLowering::materialize_top(uint32_t n) {
+  if (m_deferred == 0) return;
+  size_t first = m_stack.size() - std::min<size_t>(n, m_stack.size() - m_ctrls.back().height);
+  for (size_t i = first; i < m_stack.size(); ++i) materialize(m_stack[i]);
+}
+
+void FuncLowering::materialize_local(uint32_t local_slot) {
+  if (m_deferred == 0) return;
+  for (StackEntry& e : m_stack)
+    if (e.src == local_slot && e.src != e.home) materialize(e);
+}
+
+// ---- emission ------------------------------------------------------------------------
+
+size_t FuncLowering::emit_op(IOp op) {
+  size_t at = m_code.size();
+  if (dead()) return at;
+  const void* h = m_handlers[static_cast<size_t>(op)];
+  m_code.resize(at + interp::handler_size);
+  std::memcpy(m_code.data() + at, &h, sizeof h);
+  return at;
+}
+
+void FuncLowering::emit_u32(uint32_t v) {
+  if (dead()) return;
+  size_t at = m_code.size();
+  m_code.resize(at + 4);
+  std::memcpy(m_code.data() + at, &v, 4);
+}
+
+void FuncLowering::emit_copy(ValType t, uint32_t dst, uint32_t src) {
+  if (dst == src) return;
+  emit_op(t == ValType::v128 ? IOp::copy128 : IOp::copy64);
+  emit_slot(dst);
+  emit_slot(src);
+}
+
+void FuncLowering::mark_producer(size_t dst_field) {
+  if (dead()) return;
+  m_producer_field = dst_field;
+  m_producer_end = m_code.size();
+}
+
+bool FuncLowering::try_retarget(const StackEntry& top, uint32_t local_slot) {
+  // The value on top was just computed into its home by the last instruction: make that
+  // instruction write the local instead of copying afterwards.
+  if (m_producer_field == 0 || m_producer_end != m_code.size() || top.src != top.home) return false;
+  uint32_t dst;
+  std::memcpy(&dst, m_code.data() + m_producer_field, 4);
+  if (dst != top.home * 8) return false;
+  uint32_t local_field = local_slot * 8;
+  std::memcpy(m_code.data() + m_producer_field, &local_field, 4);
+  forget_producer();
+  return true;
+}
+
+// ---- control -------------------------------------------------------------------------
+
+Result<BlockType> FuncLowering::read_block_type() {
+  if (m_reader.at_end()) return malformed("unexpected end");
+  uint8_t b = *m_reader.position();
+  if (b == 0x40) {
+    (void)m_reader.u8();
+    return BlockType{};
+  }
+  if (is_valtype_byte(b)) {
+    (void)m_reader.u8();
+    ValType t = static_cast<ValType>(b);
+    if (t == ValType::v128 && !m_engine.config.features.simd)
+      return fail(ErrorKind::unsupported, "v128 block type: SIMD is not enabled", m_op_offset);
+    return BlockType{{}, single(t)};
+  }
+  WEFT_TRY(int64_t index, m_reader.s33());
+  if (index < 0) return malformed("malformed block type");
+  if (static_cast<uint64_t>(index) >= m_module.types.size())
+    return invalid("unknown type " + std::to_string(index) + " in block type");
+  const FuncType& ft = m_module.types[static_cast<size_t>(index)];
+  if (!m_engine.config.features.multi_value && (ft.results.size() > 1 || !ft.params.empty()))
+    return invalid("block type with parameters or several results needs multi-value");
+  return BlockType{ft.params, ft.results};
+}
+
+void FuncLowering::push_ctrl(Op kind, BlockType type) {
+  ControlFrame c;
+  c.kind = kind;
+  c.type = type;
+  c.height = static_cast<uint32_t>(m_stack.size());
+  c.home_base = next_home();
+  c.dead_on_entry = m_ctrls.empty() ? false : dead();
+  m_ctrls.push_back(c);
+}
+
+std::span<const ValType> FuncLowering::label_types(const ControlFrame& c) const {
+  return c.kind == Op::loop ? c.type.params : c.type.results;
+}
+
+Result<ControlFrame*> FuncLowering::label(uint32_t depth) {
+  if (depth >= m_ctrls.size()) return invalid("unknown label " + std::to_string(depth));
+  return &m_ctrls[m_ctrls.size() - 1 - depth];
+}
+
+void FuncLowering::set_unreachable() {
+  ControlFrame& c = m_ctrls.back();
+  for (size_t i = c.height; i < m_stack.size(); ++i)
+    if (m_stack[i].src != m_stack[i].home) --m_deferred;
+  m_stack.resize(c.height);
+  c.unreachable = true;
+  forget_producer();
+}
+
+bool FuncLowering::branch_needs_copies(const ControlFrame& target) const {
+  if (target.is_function) return true;
+  auto types = label_types(target);
+  uint32_t slot = target.home_base;
+  size_t first = m_stack.size() - types.size();
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (m_stack[first + i].src != slot) return true;
+    slot += slot_count(types[i]);
+  }
+  return false;
+}
+
+void FuncLowering::emit_branch_copies(const ControlFrame& target, uint32_t count) {
+  // Values move from the top of the stack to the label's homes, lowest first: a home is
+  // never above the value it receives, so no value is overwritten before it is read.
+  uint32_t slot = target.home_base;
+  size_t first = m_stack.size() - count;
+  for (size_t i = 0; i < count; ++i) {
+    const StackEntry& e = m_stack[first + i];
+    emit_copy(e.type, slot, e.src);
+    slot += slot_count(e.type);
+  }
+}
+
+void FuncLowering::add_fixup(uint32_t& chain, size_t field) {
+  if (dead()) return;
+  // The field holds the previous link of the chain until it is resolved.
+  std::memcpy(m_code.data() + field, &chain, 4);
+  chain = static_cast<uint32_t>(field + 1);
+}
+
+void FuncLowering::resolve_fixups(uint32_t chain, size_t target) {
+  while (chain != 0) {
+    size_t field = chain - 1;
+    uint32_t next;
+    std::memcpy(&next, m_code.data() + field, 4);
+    int32_t rel = static_cast<int32_t>(static_cast<int64_t>(target) - static_cast<int64_t>(field));
+    std::memcpy(m_code.data() + field, &rel, 4);
+    chain = next;
+  }
+}
+
+void FuncLowering::emit_jump_to(ControlFrame& target) {
+  if (dead()) return;
+  emit_op(IOp::br);
+  size_t field = m_code.size();
+  emit_u32(0);
+  if (target.kind == Op::loop) {
+    int32_t rel = static_cast<int32_t>(static_cast<int64_t>(target.loop_start) -
+                                       static_cast<int64_t>(field));
+    std::memcpy(m_code.data() + field, &rel, 4);
+  } else {
+    add_fixup(target.fixups, field);
+  }
+}
+
+void FuncLowering::emit_return() {
+  // Results go to the frame's first slots. Locals live there, so a result still read from
+  // a local is first copied to its home; homes are never below their result slot.
+  if (dead()) return;
+  size_t n = m_type.results.size();
+  uint32_t result_slots = 0;
+  for (ValType t : m_type.results) result_slots += slot_count(t);
+  size_t first = m_stack.size() - n;
+  // Works on a copy: a return inside br_if runs on one path only, so the stack entries
+  // must keep describing the other path.
+  std::vector<StackEntry> values(m_stack.begin() + static_cast<std::ptrdiff_t>(first), m_stack.end());
+  bool clash = false;
+  for (const StackEntry& e : values)
+    if (e.src != e.home && e.src < result_slots) clash = true;
+  if (clash) {
+    for (StackEntry& e : values) {
+      emit_copy(e.type, e.home, e.src);
+      e.src = e.home;
+    }
+  }
+  uint32_t slot = 0;
+  for (const StackEntry& e : values) {
+    emit_copy(e.type, slot, e.src);
+    slot += slot_count(e.type);
+  }
+  emit_op(IOp::ret);
+}
+
+// ---- the body ------------------------------------------------------------------------
+
+Result<void> FuncLowering::run(interp::FunctionCode& out) {
+  const FunctionBody& body = m_module.bodies[m_func_index - m_module.imported_funcs];
+  bool simd = m_engine.config.features.simd;
+  for (ValType t : m_type.params) {
+    m_local_types.push_back(t);
+    m_local_slots.push_back(m_locals_end);
+    m_locals_end += slot_count(t);
+  }
+  uint32_t param_slots = m_locals_end;
+  for (auto [count, t] : body.locals) {
+    for (uint32_t i = 0; i < count; ++i) {
+      m_local_types.push_back(t);
+      m_local_slots.push_back(m_locals_end);
+      m_locals_end += slot_count(t);
+    }
+  }
+  for (ValType t : m_local_types)
+    if (t == ValType::v128 && !simd)
+      return fail(ErrorKind::unsupported, "v128 local or parameter: SIMD is not enabled",
+                  body.body_offset);
+  for (ValType t : m_type.results)
+    if (t == ValType::v128 && !simd)
+      return fail(ErrorKind::unsupported, "v128 result: SIMD is not enabled", body.body_offset);
+  m_max_slots = m_locals_end;
+
+  out.type_id = m_data.type_ids[m_module.func_types[m_func_index]];
+  out.param_slots = param_slots;
+  out.local_slots = m_locals_end - param_slots;
+  out.result_slots = 0;
+  for (ValType t : m_type.results) out.result_slots += slot_count(t);
+  out.code_offset = m_code.size();
+
+  m_ctrls.reserve(16);
+  m_stack.reserve(32);
+  push_ctrl(Op::block, BlockType{{}, m_type.results});
+  m_ctrls.back().is_function = true;
+
+  while (!m_ctrls.empty()) {
+    m_op_offset = m_reader.offset();
+    if (m_reader.at_end()) return malformed("unexpected end of function body: missing end");
+    WEFT_TRY(uint8_t b, m_reader.u8());
+    uint8_t prefix = 0;
+    uint32_t code = b;
+    if (b == 0xFC || b == 0xFD) {
+      prefix = b;
+      WEFT_TRY(code, m_reader.u32());
+    }
+    auto op = lookup_op(prefix, code);
+    if (!op) {
+      char buf[48];
+      if (prefix)
+        std::snprintf(buf, sizeof buf, "illegal opcode 0x%02x %u", prefix, code);
+      else
+        std::snprintf(buf, sizeof buf, "illegal opcode 0x%02x", code);
+      return malformed(buf);
+    }
+    WEFT_TRY_VOID(lower_instruction(*op, m_op_offset));
+  }
+  if (!m_reader.at_end())
+    return fail(ErrorKind::malformed, "section size mismatch: bytes after the function's end",
+                m_reader.offset());
+  if (m_code.size() > (size_t{1} << 31))
+    return fail(ErrorKind::invalid, "module too large: lowered code exceeds 2 GiB", m_op_offset);
+  out.frame_slots = m_max_slots;
+  return {};
+}
+
+}  // namespace weft::wasm

@@ -1,0 +1,151 @@
+// weft: the state of validating and lowering one function body.
+//
+// The validator follows the spec's algorithm (an operand stack of types and a stack of
+// control frames, https://webassembly.github.io/spec/core/appendix/algorithm.html) and
+// gives every operand stack entry a home slot in the frame. An entry's value lives in its
+// `src` slot: its home once computed, or the slot of a local for `local.get`, whose copy is
+// deferred until the local is written or the value must sit at its home (block boundaries,
+// call arguments). Results are computed straight into the consumer's home.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "interp/code.hpp"
+#include "runtime/objects.hpp"
+#include "wasm/module.hpp"
+#include "wasm/reader.hpp"
+
+namespace weft::wasm {
+
+/// The type of an operand popped in unreachable code (the spec's "Unknown").
+inline constexpr ValType any_type = static_cast<ValType>(0);
+
+inline uint32_t slot_count(ValType t) noexcept { return t == ValType::v128 ? 2 : 1; }
+
+struct BlockType {
+  std::span<const ValType> params;
+  std::span<const ValType> results;
+};
+
+struct StackEntry {
+  ValType type;
+  uint32_t home;  ///< slot index of the entry's place on the operand stack
+  uint32_t src;   ///< slot index where the value is now: home, or a local's slot
+};
+
+struct ControlFrame {
+  Op kind;              ///< block, loop, if_, else_ (block for the function itself)
+  BlockType type;
+  uint32_t height;      ///< operand stack size below the frame's parameters
+  uint32_t home_base;   ///< home slot of the first parameter / result
+  bool unreachable = false;   ///< the spec's flag: the stack is polymorphic after br/return/...
+  bool dead_on_entry = false; ///< the frame is nested in unreachable code: emit nothing
+  bool is_function = false;
+  size_t loop_start = 0;       ///< loop: code offset branches go back to
+  uint32_t fixups = 0;         ///< chain of forward branch fields to patch (1 + position)
+  uint32_t else_fixup = 0;     ///< if: the br_unless field (1 + position)
+};
+
+/// Validates one function body and appends its lowered code to `code`.
+class FuncLowering {
+ public:
+  FuncLowering(const detail::EngineImpl& engine, const detail::ModuleData& data,
+               uint32_t func_index, std::vector<uint8_t>& code);
+
+  /// Runs over the whole body; fills `out` (frame shape, code offset).
+  Result<void> run(interp::FunctionCode& out);
+
+ private:
+  // ---- errors
+  Failure invalid(std::string message) const;
+  Failure malformed(std::string message) const;
+  Failure type_mismatch(ValType expected, ValType got, const char* what) const;
+
+  // ---- operand stack
+  uint32_t next_home() const noexcept;
+  void push(ValType t);
+  void push_local(ValType t, uint32_t local_slot);
+  Result<StackEntry> pop(ValType expected);
+  Result<StackEntry> pop_any();
+  Result<void> pop_types(std::span<const ValType> types);
+  Result<void> check_top(std::span<const ValType> types);
+  void push_types(std::span<const ValType> types);
+
+  // ---- deferred locals
+  void materialize(StackEntry& e);
+  void materialize_all();
+  void materialize_top(uint32_t n);
+  void materialize_local(uint32_t local_slot);
+
+  // ---- emission (nothing is emitted in unreachable code)
+  bool dead() const noexcept {
+    return m_ctrls.back().unreachable || m_ctrls.back().dead_on_entry;
+  }
+  size_t emit_op(interp::IOp op);
+  void emit_u32(uint32_t v);
+  void emit_slot(uint32_t slot) { emit_u32(slot * 8); }
+  void emit_copy(ValType t, uint32_t dst, uint32_t src);
+  /// Marks the instruction just emitted as writing its result to the operand at `dst_field`
+  /// (and reading all its inputs before), so a following local.set may retarget it.
+  void mark_producer(size_t dst_field);
+  void forget_producer() noexcept { m_producer_field = 0; }
+  bool try_retarget(const StackEntry& top, uint32_t local_slot);
+
+  // ---- control
+  Result<BlockType> read_block_type();
+  void push_ctrl(Op kind, BlockType type);
+  std::span<const ValType> label_types(const ControlFrame& c) const;
+  Result<ControlFrame*> label(uint32_t depth);
+  void set_unreachable();
+  void emit_branch_copies(const ControlFrame& target, uint32_t arity_entries_from_top);
+  bool branch_needs_copies(const ControlFrame& target) const;
+  void emit_jump_to(ControlFrame& target);  ///< br to a label, copies already done
+  void add_fixup(uint32_t& chain, size_t field);
+  void resolve_fixups(uint32_t chain, size_t target);
+  void emit_return();
+
+  // ---- instructions
+  Result<void> lower_instruction(Op op, size_t at);
+  Result<void> lower_control(Op op);
+  Result<void> lower_branch(Op op);
+  Result<void> lower_variable(Op op);
+  Result<void> lower_memory(Op op);
+  Result<void> lower_table(Op op);
+  Result<void> lower_reference(Op op);
+  Result<void> lower_call(Op op);
+  Result<void> lower_generic(Op op);
+  Result<void> lower_const(Op op);
+  Result<void> lower_select(Op op);
+  Result<void> end_frame();
+  Result<uint32_t> read_memarg(Op op);
+  Result<void> need_memory(uint32_t index) const;
+  Result<void> need_table(uint32_t index) const;
+  Result<void> need_data_segment(uint32_t index) const;
+
+  const detail::EngineImpl& m_engine;
+  const detail::ModuleData& m_data;
+  const Module& m_module;
+  uint32_t m_func_index;
+  const FuncType& m_type;
+  std::vector<uint8_t>& m_code;
+  const void* const* m_handlers;
+  Reader m_reader;
+  size_t m_op_offset = 0;  ///< offset of the instruction being lowered, for errors
+
+  std::vector<ValType> m_local_types;
+  std::vector<uint32_t> m_local_slots;
+  uint32_t m_locals_end = 0;  ///< first slot after the params and locals
+  uint32_t m_max_slots = 0;
+
+  std::vector<StackEntry> m_stack;
+  std::vector<ControlFrame> m_ctrls;
+  uint32_t m_deferred = 0;  ///< entries whose src is a local
+
+  size_t m_producer_field = 0;  ///< 0, or the dst field of the last producer
+  size_t m_producer_end = 0;    ///< code size just after that producer
+};
+
+}  // namespace weft::wasm
