@@ -9,6 +9,7 @@ namespace weft::wasm {
 /// block structure. Returns the first malformed error, if any. Validation and lowering run
 /// in one pass; when that pass finds a body invalid, this decides whether the module is in
 /// fact malformed, as it would be for an implementation that decodes the whole module first.
-Result<void> scan_body_syntax(const Module& module, const FunctionBody& body);
+Result<void> scan_body_syntax(const Module& module, const FunctionBody& body,
+                              const Features& features);
 
 }  // namespace weft::wasm

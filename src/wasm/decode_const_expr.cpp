@@ -10,108 +10,7 @@
 
 namespace weft::wasm::decoder {
 
-bool feature_enabled(Feature feature, const Features& f) noexcept {
-  switch (feature) {
-    case Feature::mvp: return true;
-    case Feature::sign_extension: return f.sign_extension;
-    case Feature::saturating_float_to_int: return f.saturating_float_to_int;
-    case Feature::multi_value: return f.multi_value;
-    case Feature::bulk_memory: return f.bulk_memory;
-    case Feature::reference_types: return f.reference_types;
-    case Feature::simd: return f.simd;
-  }
-  return false;
-}
-
 namespace {
-
-std::string_view feature_name(Feature feature) {
-  switch (feature) {
-    case Feature::mvp: return "mvp";
-    case Feature::sign_extension: return "sign_extension";
-    case Feature::saturating_float_to_int: return "saturating_float_to_int";
-    case Feature::multi_value: return "multi_value";
-    case Feature::bulk_memory: return "bulk_memory";
-    case Feature::reference_types: return "reference_types";
-    case Feature::simd: return "simd";
-  }
-  return "unknown";
-}
-
-Result<void> zero_byte(Reader& r) {
-  size_t at = r.offset();
-  WEFT_TRY(uint8_t b, r.u8());
-  if (b != 0) return r.error_at(at, "zero byte expected: a reserved memory index must be 0x00");
-  return {};
-}
-
-Result<void> u32s(Reader& r, int n) {
-  for (int i = 0; i < n; ++i) WEFT_TRY_VOID(r.u32());
-  return {};
-}
-
-/// Reads past the immediates of a non-constant instruction, checking their encoding.
-Result<void> skip_immediates(Reader& r, Imm imm, const Features& features) {
-  switch (imm) {
-    case Imm::none: return {};
-    case Imm::block_type: {
-      WEFT_TRY_VOID(r.s33());
-      return {};
-    }
-    case Imm::label:
-    case Imm::func:
-    case Imm::local:
-    case Imm::global:
-    case Imm::table:
-    case Imm::data:
-    case Imm::elem: return u32s(r, 1);
-    case Imm::call_indirect:
-    case Imm::memarg:
-    case Imm::table_init:
-    case Imm::table_copy: return u32s(r, 2);
-    case Imm::label_table: {
-      WEFT_TRY(uint32_t n, r.count(1));
-      for (uint32_t i = 0; i < n; ++i) WEFT_TRY_VOID(r.u32());
-      return u32s(r, 1);
-    }
-    case Imm::memory: return zero_byte(r);
-    case Imm::memory_init: {
-      WEFT_TRY_VOID(r.u32());
-      return zero_byte(r);
-    }
-    case Imm::memory_copy: {
-      WEFT_TRY_VOID(zero_byte(r));
-      return zero_byte(r);
-    }
-    case Imm::i32: {
-      WEFT_TRY_VOID(r.s32());
-      return {};
-    }
-    case Imm::i64: {
-      WEFT_TRY_VOID(r.s64());
-      return {};
-    }
-    case Imm::f32: return r.skip(4);
-    case Imm::f64: return r.skip(8);
-    case Imm::v128:
-    case Imm::shuffle: return r.skip(16);
-    case Imm::lane: return r.skip(1);
-    case Imm::memarg_lane: {
-      WEFT_TRY_VOID(u32s(r, 2));
-      return r.skip(1);
-    }
-    case Imm::ref_null: {
-      WEFT_TRY_VOID(read_reftype(r, features));
-      return {};
-    }
-    case Imm::select_t: {
-      WEFT_TRY(uint32_t n, r.count(1));
-      for (uint32_t i = 0; i < n; ++i) WEFT_TRY_VOID(read_valtype(r, features));
-      return {};
-    }
-  }
-  return {};
-}
 
 /// Decodes the immediate of a constant instruction; false if `op` is not constant.
 Result<bool> read_const_instr(Reader& r, Op op, const Features& features, ConstInstr& out) {
@@ -202,25 +101,6 @@ void validate_const_expr(ConstExpr& e, const std::vector<size_t>& offsets, Conte
 }
 
 }  // namespace
-
-Result<Op> read_opcode(Reader& r, const Features& features) {
-  size_t at = r.offset();
-  WEFT_TRY(uint8_t b, r.u8());
-  uint8_t prefix = 0;
-  uint32_t code = b;
-  if (b == 0xFC || b == 0xFD) {
-    prefix = b;
-    WEFT_TRY(code, r.u32());
-  }
-  std::optional<Op> op = lookup_op(prefix, code);
-  std::string spelled = prefix ? hex(prefix) + " " + std::to_string(code) : hex(code);
-  if (!op) return r.error_at(at, "illegal opcode " + spelled);
-  Feature feature = op_info(*op).feature;
-  if (!feature_enabled(feature, features))
-    return r.error_at(at, "illegal opcode " + spelled + ": " + std::string(op_name(*op)) +
-                              " needs the " + std::string(feature_name(feature)) + " feature");
-  return *op;
-}
 
 Result<ConstExpr> decode_const_expr(Reader& r, Context& ctx, ValType expected,
                                     std::string_view what) {

@@ -4,39 +4,6 @@
 
 namespace weft::wasm::decoder {
 
-Result<ValType> read_valtype(Reader& r, const Features& features) {
-  size_t at = r.offset();
-  WEFT_TRY(uint8_t b, r.u8());
-  switch (b) {
-    case 0x7F: return ValType::i32;
-    case 0x7E: return ValType::i64;
-    case 0x7D: return ValType::f32;
-    case 0x7C: return ValType::f64;
-    case 0x7B:
-      if (features.simd) return ValType::v128;
-      return r.error_at(at, "malformed value type: v128 (0x7b) needs the simd feature");
-    case 0x70:
-    case 0x6F:
-      if (features.reference_types) return static_cast<ValType>(b);
-      return r.error_at(
-          at, "malformed value type: " + std::string(valtype_name(static_cast<ValType>(b))) +
-                  " needs the reference_types feature");
-  }
-  return r.error_at(at, "malformed value type " + hex(b));
-}
-
-Result<ValType> read_reftype(Reader& r, const Features& features) {
-  size_t at = r.offset();
-  WEFT_TRY(uint8_t b, r.u8());
-  if (b == 0x70) return ValType::funcref;
-  if (b == 0x6F) {
-    if (features.reference_types) return ValType::externref;
-    return r.error_at(at, "malformed reference type: externref needs the reference_types feature");
-  }
-  return r.error_at(
-      at, "malformed reference type " + hex(b) + ": expected 0x70 (funcref) or 0x6f (externref)");
-}
-
 void check_type_index(uint32_t type_index, size_t offset, Context& ctx, std::string_view what) {
   size_t n = ctx.module.types.size();
   if (type_index < n) return;

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "wasm/instruction_reader.hpp"
 #include "wasm/module.hpp"
 #include "wasm/reader.hpp"
 
@@ -59,10 +60,6 @@ Result<void> decode_data_section(Reader& r, Context& ctx);
 
 // ---- types (decode_types.cpp) -----------------------------------------------------------------
 
-/// A value type byte; v128 needs simd, the reference types need reference_types.
-Result<ValType> read_valtype(Reader& r, const Features& features);
-/// funcref (0x70) or externref (0x6F, with reference_types).
-Result<ValType> read_reftype(Reader& r, const Features& features);
 /// The type index of a function, checked against the type section ("unknown type").
 void check_type_index(uint32_t type_index, size_t offset, Context& ctx, std::string_view what);
 
@@ -87,9 +84,6 @@ Result<GlobalType> read_global_type(Reader& r, const Features& features);
 /// type `expected`; `what` names its user in messages ("the initializer of global 2").
 Result<ConstExpr> decode_const_expr(Reader& r, Context& ctx, ValType expected,
                                     std::string_view what);
-/// Reads an opcode (with its 0xFC/0xFD prefix) that exists and whose feature is enabled.
-Result<Op> read_opcode(Reader& r, const Features& features);
-bool feature_enabled(Feature feature, const Features& features) noexcept;
 
 // ---- small helpers (decoder.cpp) ----------------------------------------------------------------
 

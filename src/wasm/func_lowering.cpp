@@ -1,6 +1,8 @@
 // weft: operand stack, control frames and code emission of the function validator.
 #include "wasm/func_lowering.hpp"
 
+#include "wasm/instruction_reader.hpp"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -374,23 +376,8 @@ Result<void> FuncLowering::run(interp::FunctionCode& out) {
   while (!m_ctrls.empty()) {
     m_op_offset = m_reader.offset();
     if (m_reader.at_end()) return malformed("unexpected end of function body: missing end");
-    WEFT_TRY(uint8_t b, m_reader.u8());
-    uint8_t prefix = 0;
-    uint32_t code = b;
-    if (b == 0xFC || b == 0xFD) {
-      prefix = b;
-      WEFT_TRY(code, m_reader.u32());
-    }
-    auto op = lookup_op(prefix, code);
-    if (!op) {
-      char buf[48];
-      if (prefix)
-        std::snprintf(buf, sizeof buf, "illegal opcode 0x%02x %u", prefix, code);
-      else
-        std::snprintf(buf, sizeof buf, "illegal opcode 0x%02x", code);
-      return malformed(buf);
-    }
-    WEFT_TRY_VOID(lower_instruction(*op, m_op_offset));
+    WEFT_TRY(Op op, read_opcode(m_reader, m_engine.config.features));
+    WEFT_TRY_VOID(lower_instruction(op));
   }
   if (!m_reader.at_end())
     return fail(ErrorKind::malformed, "section size mismatch: bytes after the function's end",

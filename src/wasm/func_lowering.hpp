@@ -108,7 +108,7 @@ class FuncLowering {
   void emit_return();
 
   // ---- instructions
-  Result<void> lower_instruction(Op op, size_t at);
+  Result<void> lower_instruction(Op op);
   Result<void> lower_control(Op op);
   Result<void> lower_branch(Op op);
   Result<void> lower_variable(Op op);

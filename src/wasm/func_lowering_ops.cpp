@@ -7,30 +7,11 @@ namespace weft::wasm {
 
 using interp::IOp;
 
-Result<void> FuncLowering::lower_instruction(Op op, size_t at) {
-  (void)at;
+Result<void> FuncLowering::lower_instruction(Op op) {
   const OpInfo& info = op_info(op);
-  const Features& f = m_engine.config.features;
-  switch (info.feature) {
-    case Feature::mvp: break;
-    case Feature::sign_extension:
-      if (!f.sign_extension) return invalid(std::string(info.text) + " needs sign-extension");
-      break;
-    case Feature::saturating_float_to_int:
-      if (!f.saturating_float_to_int)
-        return invalid(std::string(info.text) + " needs non-trapping float-to-int");
-      break;
-    case Feature::multi_value: break;
-    case Feature::bulk_memory:
-      if (!f.bulk_memory) return invalid(std::string(info.text) + " needs bulk memory");
-      break;
-    case Feature::reference_types:
-      if (!f.reference_types) return invalid(std::string(info.text) + " needs reference types");
-      break;
-    case Feature::simd:
-      return fail(ErrorKind::unsupported,
-                  std::string(info.text) + ": SIMD is not enabled in this engine", m_op_offset);
-  }
+  if (info.feature == Feature::simd)
+    return fail(ErrorKind::unsupported,
+                std::string(info.text) + ": SIMD execution is not implemented yet", m_op_offset);
   if (info.kind != OpKind::special) return lower_generic(op);
   switch (op) {
     case Op::unreachable:

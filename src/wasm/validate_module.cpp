@@ -17,7 +17,7 @@ Result<void> validate_and_lower(const detail::EngineImpl& engine, detail::Module
       // A malformed body anywhere in the module outranks an invalid one (the spec decodes
       // the whole module before validating it).
       if (r.error().kind != ErrorKind::malformed) {
-        for (size_t j = i; j < m.bodies.size(); ++j) WEFT_TRY_VOID(scan_body_syntax(m, m.bodies[j]));
+        for (size_t j = i; j < m.bodies.size(); ++j) WEFT_TRY_VOID(scan_body_syntax(m, m.bodies[j], engine.config.features));
       }
       return r;
     }
