@@ -277,6 +277,20 @@ class Store {
   Result<Table> create_table(const TableType& type, const Value& init);
   Result<Global> create_global(const GlobalType& type, const Value& init);
 
+  /// Deterministic metering. With fuel set, every function entry and loop iteration
+  /// consumes the number of instructions of the code it starts (a loop body counts its own
+  /// instructions, not those of loops nested in it); running out traps with out_of_fuel.
+  /// `std::nullopt` turns metering off (the default).
+  void set_fuel(std::optional<uint64_t> fuel) noexcept;
+  /// Fuel left, or nothing when metering is off.
+  std::optional<uint64_t> fuel() const noexcept;
+
+  /// Asks running wasm on this store to stop: it traps with `interrupted` at its next
+  /// function entry or loop iteration. Safe to call from any thread. The request stays
+  /// pending until a call consumes it or clear_interrupt() is called.
+  void interrupt() noexcept;
+  void clear_interrupt() noexcept;
+
   detail::StoreImpl& impl() noexcept { return *m_impl; }
 
  private:

@@ -57,6 +57,24 @@ const Engine& Store::engine() const noexcept { return *m_impl->engine->owner; }
 void* Store::user_data() const noexcept { return m_impl->user_data; }
 void Store::set_user_data(void* p) noexcept { m_impl->user_data = p; }
 
+void Store::set_fuel(std::optional<uint64_t> fuel) noexcept {
+  m_impl->metering = fuel.has_value();
+  m_impl->fuel = fuel ? static_cast<int64_t>(std::min<uint64_t>(*fuel, INT64_MAX)) : INT64_MAX;
+}
+
+std::optional<uint64_t> Store::fuel() const noexcept {
+  if (!m_impl->metering) return std::nullopt;
+  return static_cast<uint64_t>(std::max<int64_t>(m_impl->fuel, 0));
+}
+
+void Store::interrupt() noexcept {
+  m_impl->interrupt_requested.store(true, std::memory_order_relaxed);
+}
+
+void Store::clear_interrupt() noexcept {
+  m_impl->interrupt_requested.store(false, std::memory_order_relaxed);
+}
+
 Func Store::create_host_func(const FuncType& type, HostFunction fn) {
   uint32_t id = m_impl->engine->types.intern(type);
   return Func(detail::new_host_func(*m_impl, id, std::move(fn)));

@@ -68,7 +68,8 @@
   X(elem_drop, 1)     /* seg */                                          \
   X(ref_func, 2)      /* dst funcidx */                                  \
   X(ref_is_null, 2)   /* dst src */                                      \
-  X(unreachable, 0)   /* */
+  X(unreachable, 0)   /* */                                              \
+  X(loop_entry, 1)    /* cost: fuel and interrupt check at a loop header */
 
 namespace weft::interp {
 

@@ -138,6 +138,17 @@ Error host_failure(Error e) {
   return false;
 }
 
+/// Why a fuel or interrupt check failed; consumes the interrupt request. Out of fuel stays
+/// out of fuel (at zero) until the embedder adds more.
+[[gnu::noinline]] TrapKind stop_reason(StoreImpl& s) noexcept {
+  if (s.interrupt_requested.exchange(false, std::memory_order_relaxed)) {
+    if (s.fuel < 0) s.fuel = 0;
+    return TrapKind::interrupted;
+  }
+  s.fuel = 0;
+  return TrapKind::out_of_fuel;
+}
+
 uint32_t value_slots(const std::vector<ValType>& ts) {
   uint32_t n = 0;
   for (ValType t : ts) n += t == ValType::v128 ? 2 : 1;
@@ -172,6 +183,9 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
   if (entry_top + fc->frame_slots > s.value_stack_end || s.frame_count >= s.frame_capacity)
     return Failure{Error::make_trap(TrapKind::call_stack_exhausted)};
 
+  s.fuel -= fc->entry_cost;
+  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed))
+    return Failure{Error::make_trap(stop_reason(s))};
   if (fc->param_slots) std::memcpy(entry_top, slots, fc->param_slots * 8);
   std::memset(entry_top + fc->param_slots, 0, fc->local_slots * 8);
   s.frames[s.frame_count++] = Frame{nullptr, nullptr, nullptr};
@@ -386,6 +400,9 @@ op_ret: {
       uint64_t* new_fp = reinterpret_cast<uint64_t*>(callee_fp);
       if (new_fp + c->frame_slots > s.value_stack_end || s.frame_count >= s.frame_capacity)
         TRAP(TrapKind::call_stack_exhausted);
+      s.fuel -= c->entry_cost;
+      if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed))
+        TRAP(stop_reason(s));
       s.frames[s.frame_count++] = Frame{return_pc, reinterpret_cast<uint64_t*>(fp), inst};
       std::memset(new_fp + c->param_slots, 0, c->local_slots * 8);
       fp = callee_fp;
@@ -531,6 +548,13 @@ op_ref_is_null:
   NEXT(2);
 op_unreachable:
   TRAP(TrapKind::unreachable);
+op_loop_entry:
+  s.fuel -= OP(0);
+  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) {
+    trap = stop_reason(s);
+    goto trap_exit;
+  }
+  NEXT(1);
 
 done:
   if (fc->result_slots) std::memcpy(slots, entry_top, fc->result_slots * 8);

@@ -2,6 +2,7 @@
 // https://webassembly.github.io/spec/core/exec/runtime.html
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -24,6 +25,7 @@ struct FunctionCode {
   uint32_t local_slots = 0;   ///< slots of the declared locals, zeroed on entry
   uint32_t frame_slots = 0;   ///< params + locals + the deepest operand stack
   uint32_t result_slots = 0;  ///< slots of the results, written at the frame's base on return
+  uint32_t entry_cost = 0;    ///< fuel of one entry: the body's instructions outside loops
   size_t code_offset = 0;     ///< first instruction, in ModuleData::code
 };
 
@@ -157,6 +159,13 @@ struct StoreImpl {
   std::unique_ptr<Frame[]> frames;
   uint32_t frame_count = 0;       ///< frames in use
   uint32_t frame_capacity = 0;    ///< = max_call_depth
+
+  /// Fuel left: each function entry and loop iteration consumes the static instruction count
+  /// of the code it starts. Without metering it starts so high that it never runs out.
+  int64_t fuel = INT64_MAX;
+  bool metering = false;
+  /// Set from any thread to stop running wasm at its next function entry or loop iteration.
+  std::atomic<bool> interrupt_requested{false};
 };
 
 }  // namespace weft::detail

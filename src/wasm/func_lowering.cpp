@@ -372,11 +372,15 @@ Result<void> FuncLowering::run(interp::FunctionCode& out) {
   m_stack.reserve(32);
   push_ctrl(Op::block, BlockType{{}, m_type.results});
   m_ctrls.back().is_function = true;
+  m_meters.push_back(0);
 
   while (!m_ctrls.empty()) {
     m_op_offset = m_reader.offset();
     if (m_reader.at_end()) return malformed("unexpected end of function body: missing end");
     WEFT_TRY(Op op, read_opcode(m_reader, m_engine.config.features));
+    // Fuel: every instruction counts toward the innermost loop's (or the function's) cost.
+    ++m_ctrls[m_meters.back()].cost;
+    if (op == Op::end && m_ctrls.size() == 1) out.entry_cost = m_ctrls[0].cost;
     WEFT_TRY_VOID(lower_instruction(op));
   }
   if (!m_reader.at_end())

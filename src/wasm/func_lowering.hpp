@@ -47,6 +47,8 @@ struct ControlFrame {
   size_t loop_start = 0;       ///< loop: code offset branches go back to
   uint32_t fixups = 0;         ///< chain of forward branch fields to patch (1 + position)
   uint32_t else_fixup = 0;     ///< if: the br_unless field (1 + position)
+  size_t cost_field = 0;       ///< loop: the loop_entry's cost operand (0 in dead code)
+  uint32_t cost = 0;           ///< loop and function: instructions counted for fuel
 };
 
 /// Validates one function body and appends its lowered code to `code`.
@@ -142,6 +144,7 @@ class FuncLowering {
 
   std::vector<StackEntry> m_stack;
   std::vector<ControlFrame> m_ctrls;
+  std::vector<uint32_t> m_meters;  ///< indices in m_ctrls of the function and enclosing loops
   uint32_t m_deferred = 0;  ///< entries whose src is a local
 
   size_t m_producer_field = 0;  ///< 0, or the dst field of the last producer

@@ -560,7 +560,14 @@ Result<void> FuncLowering::lower_control(Op op) {
       push_ctrl(op, bt);
       push_types(bt.params);
       ControlFrame& c = m_ctrls.back();
-      if (op == Op::loop) c.loop_start = m_code.size();
+      if (op == Op::loop) {
+        // Back-edges land on the check, so every iteration pays the body's cost.
+        c.loop_start = m_code.size();
+        emit_op(IOp::loop_entry);
+        if (!dead()) c.cost_field = m_code.size();
+        emit_u32(0);
+        m_meters.push_back(static_cast<uint32_t>(m_ctrls.size() - 1));
+      }
       if (op == Op::if_) {
         emit_op(IOp::br_unless);
         emit_slot(cond.src);
@@ -618,6 +625,10 @@ Result<void> FuncLowering::end_frame() {
     return {};
   }
   materialize_all();
+  if (c.kind == Op::loop) {
+    if (c.cost_field) std::memcpy(m_code.data() + c.cost_field, &c.cost, 4);
+    m_meters.pop_back();
+  }
   size_t here = m_code.size();
   resolve_fixups(c.fixups, here);
   if (c.else_fixup) resolve_fixups(c.else_fixup, here);

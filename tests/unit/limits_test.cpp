@@ -1,0 +1,110 @@
+// Tests of the engine's execution limits: fuel (deterministic metering) and interruption
+// from another thread.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "weft/weft.hpp"
+
+namespace {
+
+/*
+(module
+  (func (export "spin") (loop (br 0)))
+  (func (export "count") (param i32) (result i32) (local i32)
+    (block
+      (loop
+        (br_if 1 (i32.ge_u (local.get 1) (local.get 0)))
+        (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+        (br 0)))
+    (local.get 1)))
+*/
+const uint8_t limits_wasm[] = {
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x09, 0x02, 0x60,
+    0x00, 0x00, 0x60, 0x01, 0x7f, 0x01, 0x7f, 0x03, 0x03, 0x02, 0x00, 0x01,
+    0x07, 0x10, 0x02, 0x04, 0x73, 0x70, 0x69, 0x6e, 0x00, 0x00, 0x05, 0x63,
+    0x6f, 0x75, 0x6e, 0x74, 0x00, 0x01, 0x0a, 0x26, 0x02, 0x07, 0x00, 0x03,
+    0x40, 0x0c, 0x00, 0x0b, 0x0b, 0x1c, 0x01, 0x01, 0x7f, 0x02, 0x40, 0x03,
+    0x40, 0x20, 0x01, 0x20, 0x00, 0x4f, 0x0d, 0x01, 0x20, 0x01, 0x41, 0x01,
+    0x6a, 0x21, 0x01, 0x0c, 0x00, 0x0b, 0x0b, 0x20, 0x01, 0x0b
+};
+
+struct Limits : ::testing::Test {
+  void SetUp() override {
+    auto m = engine.compile(limits_wasm);
+    ASSERT_TRUE(m) << m.error().to_string();
+    auto i = linker.instantiate(store, *m);
+    ASSERT_TRUE(i) << i.error().to_string();
+    instance = *i;
+  }
+  weft::Engine engine;
+  weft::Store store{engine};
+  weft::Linker linker{engine};
+  weft::Instance instance;
+};
+
+}  // namespace
+
+TEST_F(Limits, metering_is_off_by_default) { EXPECT_FALSE(store.fuel().has_value()); }
+
+TEST_F(Limits, an_endless_loop_runs_out_of_fuel) {
+  store.set_fuel(10000);
+  auto spin = instance.typed_func<void()>("spin");
+  ASSERT_TRUE(spin);
+  auto r = (*spin)(store);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().trap, weft::TrapKind::out_of_fuel);
+  EXPECT_EQ(store.fuel(), 0u);
+  // Still out of fuel until more is added; then the store runs again.
+  auto count = instance.typed_func<int32_t(int32_t)>("count");
+  EXPECT_FALSE((*count)(store, 1));
+  store.set_fuel(1000);
+  auto ok = (*count)(store, 3);
+  ASSERT_TRUE(ok) << ok.error().to_string();
+  EXPECT_EQ(*ok, 3);
+}
+
+TEST_F(Limits, fuel_is_deterministic_and_proportional_to_work) {
+  auto count = instance.typed_func<int32_t(int32_t)>("count");
+  store.set_fuel(1'000'000);
+  ASSERT_TRUE((*count)(store, 10));
+  uint64_t used10 = 1'000'000 - *store.fuel();
+  store.set_fuel(1'000'000);
+  ASSERT_TRUE((*count)(store, 10));
+  EXPECT_EQ(1'000'000 - *store.fuel(), used10);
+  store.set_fuel(1'000'000);
+  ASSERT_TRUE((*count)(store, 20));
+  uint64_t used20 = 1'000'000 - *store.fuel();
+  EXPECT_GT(used20, used10);
+  // Each iteration pays the loop body's instructions, so doubling the work about doubles it.
+  EXPECT_LT(used20, 3 * used10);
+}
+
+TEST_F(Limits, interrupt_from_another_thread_stops_an_endless_loop) {
+  auto spin = instance.typed_func<void()>("spin");
+  std::thread stopper([this] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    store.interrupt();
+  });
+  auto r = (*spin)(store);
+  stopper.join();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().trap, weft::TrapKind::interrupted);
+  // The request was consumed: the next call runs.
+  auto count = instance.typed_func<int32_t(int32_t)>("count");
+  auto ok = (*count)(store, 5);
+  ASSERT_TRUE(ok) << ok.error().to_string();
+  EXPECT_EQ(*ok, 5);
+}
+
+TEST_F(Limits, a_pending_interrupt_stops_the_next_call_until_cleared) {
+  store.interrupt();
+  store.clear_interrupt();
+  auto count = instance.typed_func<int32_t(int32_t)>("count");
+  EXPECT_TRUE((*count)(store, 2));
+  store.interrupt();
+  auto r = (*count)(store, 2);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().trap, weft::TrapKind::interrupted);
+}
