@@ -46,7 +46,7 @@ Store::Store(const Engine& engine, void* user_data)
   s.value_stack.reset(new uint64_t[config.value_stack_slots]);
   s.stack_top = s.value_stack.get();
   s.value_stack_end = s.value_stack.get() + config.value_stack_slots;
-  s.frames = std::make_unique<detail::Frame[]>(config.max_call_depth);
+  s.frames.reset(new detail::Frame[config.max_call_depth]);  // default-initialized: untouched
   s.frame_capacity = config.max_call_depth;
   s.frame_count = 0;
 }

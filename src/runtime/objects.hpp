@@ -130,11 +130,13 @@ struct InstanceImpl {
   std::vector<std::pair<std::string, Extern>> exports;
 };
 
-/// One activation record of the interpreter's explicit call stack.
+/// One activation record of the interpreter's explicit call stack. Trivial on purpose: the
+/// interpreter writes a frame before reading it, so a store's frame array is never zeroed
+/// and its pages are only touched as deep as calls go.
 struct Frame {
-  const uint8_t* return_pc = nullptr;
-  uint64_t* fp = nullptr;
-  InstanceImpl* instance = nullptr;
+  const uint8_t* return_pc;
+  uint64_t* fp;
+  InstanceImpl* instance;
 };
 
 struct StoreImpl {
