@@ -39,6 +39,7 @@ enum class TrapKind : uint8_t {
   interrupted,
   out_of_fuel,
   host_error,
+  exit,  ///< the guest asked to exit (WASI proc_exit); Error::exit_code holds its status
 };
 
 /// The spec's wording of a trap ("integer divide by zero"), as printed by the reference
@@ -57,6 +58,8 @@ struct Error {
   TrapKind trap = TrapKind::none;
   size_t offset = no_offset;
   std::string message;
+  /// With TrapKind::exit: the status the guest passed to proc_exit.
+  uint32_t exit_code = 0;
 
   static Error make(ErrorKind kind, std::string message, size_t offset = no_offset) {
     Error e;
@@ -70,6 +73,13 @@ struct Error {
     e.kind = ErrorKind::trap;
     e.trap = trap;
     e.message = message.empty() ? std::string(trap_message(trap)) : std::move(message);
+    return e;
+  }
+
+  /// A clean exit requested by the guest (WASI proc_exit): a trap of kind exit.
+  static Error make_exit(uint32_t code) {
+    Error e = make_trap(TrapKind::exit, "exit with status " + std::to_string(code));
+    e.exit_code = code;
     return e;
   }
 

@@ -23,6 +23,7 @@ std::string_view trap_message(TrapKind kind) noexcept {
     case TrapKind::interrupted: return "interrupted";
     case TrapKind::out_of_fuel: return "out of fuel";
     case TrapKind::host_error: return "host function failed";
+    case TrapKind::exit: return "exit";
   }
   return "unknown trap";
 }
@@ -44,6 +45,7 @@ std::string_view trap_name(TrapKind kind) noexcept {
     case TrapKind::interrupted: return "interrupted";
     case TrapKind::out_of_fuel: return "out_of_fuel";
     case TrapKind::host_error: return "host_error";
+    case TrapKind::exit: return "exit";
   }
   return "unknown";
 }

@@ -47,6 +47,7 @@ const Command& validate_command();
 const Command& invoke_command();
 const Command& inspect_command();
 const Command& demo_command();
+const Command& run_command();
 
 /// Runs the command line `weft args...` (args excludes the program name); returns the exit
 /// status.

@@ -1,0 +1,4 @@
+;; _start traps: `weft run` reports the trap and exits with 2.
+(module
+  (memory (export "memory") 1)
+  (func (export "_start") unreachable))
