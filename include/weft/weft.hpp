@@ -38,14 +38,14 @@ struct GlobalInst;
 struct LinkerImpl;
 }  // namespace detail
 
-/// Optional WebAssembly features. WebAssembly 2.0 (without SIMD execution) is the default.
+/// Optional WebAssembly features. All of WebAssembly 2.0 is the default.
 struct Features {
   bool sign_extension = true;
   bool saturating_float_to_int = true;
   bool multi_value = true;
   bool bulk_memory = true;
   bool reference_types = true;
-  bool simd = false;  ///< decoded and validated only when on; execution lands with the SIMD issue
+  bool simd = true;  ///< fixed-width SIMD (v128)
 };
 
 /// Engine-wide configuration.

@@ -189,9 +189,10 @@ Result<Value> parse_v128(std::string_view text) {
 void print_command_help(std::ostream& out, const Command& command) {
   out << command.help
       << "common options:\n"
-         "  --enable=FEATURE    turn on a WebAssembly feature: simd, or all\n"
-         "  --disable=FEATURE   turn off a feature: sign-extension, saturating-float-to-int,\n"
-         "                      multi-value, bulk-memory, reference-types, simd, or all\n"
+         "  --disable=FEATURE   turn off a WebAssembly 2.0 feature (all are on): sign-extension,\n"
+         "                      saturating-float-to-int, multi-value, bulk-memory,\n"
+         "                      reference-types, simd, or all\n"
+         "  --enable=FEATURE    turn a feature back on (after --disable=all, say)\n"
          "  -h, --help          show this help\n"
          "  --                  end of options: what follows is positional\n";
 }

@@ -16,15 +16,16 @@
 
 // Which instructions of opcodes.def have a generated handler: the simple ones (one handler
 // computing num::<name>), loads and stores. Special instructions are lowered by hand to
-// the internal operations below. SIMD execution is not there yet.
+// the internal operations below. SIMD handlers compute simd::<name> (interp/simd.hpp); their
+// bodies are in interpreter_simd.inc.
 #define WEFT_EXEC_simple_mvp(X, n, s) X(n, s, simple)
 #define WEFT_EXEC_simple_sign_extension(X, n, s) X(n, s, simple)
 #define WEFT_EXEC_simple_saturating_float_to_int(X, n, s) X(n, s, simple)
-#define WEFT_EXEC_simple_simd(X, n, s)
+#define WEFT_EXEC_simple_simd(X, n, s) X(n, s, simple)
 #define WEFT_EXEC_load_mvp(X, n, s) X(n, s, load)
-#define WEFT_EXEC_load_simd(X, n, s)
+#define WEFT_EXEC_load_simd(X, n, s) X(n, s, load)
 #define WEFT_EXEC_store_mvp(X, n, s) X(n, s, store)
-#define WEFT_EXEC_store_simd(X, n, s)
+#define WEFT_EXEC_store_simd(X, n, s) X(n, s, store)
 #define WEFT_EXEC_special_mvp(X, n, s)
 #define WEFT_EXEC_special_sign_extension(X, n, s)
 #define WEFT_EXEC_special_saturating_float_to_int(X, n, s)
@@ -69,7 +70,28 @@
   X(ref_func, 2)      /* dst funcidx */                                  \
   X(ref_is_null, 2)   /* dst src */                                      \
   X(unreachable, 0)   /* */                                              \
-  X(loop_entry, 1)    /* cost: fuel and interrupt check at a loop header */
+  X(loop_entry, 1)    /* cost: fuel and interrupt check at a loop header */ \
+  /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
+  X(const128, 5)      /* dst bits[4] (low word first) */                 \
+  X(lane_get8_s, 3)   /* dst src lane */                                 \
+  X(lane_get8_u, 3)   /* dst src lane */                                 \
+  X(lane_get16_s, 3)  /* dst src lane */                                 \
+  X(lane_get16_u, 3)  /* dst src lane */                                 \
+  X(lane_get32, 3)    /* dst src lane */                                 \
+  X(lane_get64, 3)    /* dst src lane */                                 \
+  X(lane_set8, 4)     /* dst src lane value */                           \
+  X(lane_set16, 4)    /* dst src lane value */                           \
+  X(lane_set32, 4)    /* dst src lane value */                           \
+  X(lane_set64, 4)    /* dst src lane value */                           \
+  X(shuffle, 7)       /* dst a b lanes[16] (4 words, byte i = lane i) */ \
+  X(load8_lane, 5)    /* dst addr vec offset lane */                     \
+  X(load16_lane, 5)   /* dst addr vec offset lane */                     \
+  X(load32_lane, 5)   /* dst addr vec offset lane */                     \
+  X(load64_lane, 5)   /* dst addr vec offset lane */                     \
+  X(store8_lane, 4)   /* addr vec offset lane */                         \
+  X(store16_lane, 4)  /* addr vec offset lane */                         \
+  X(store32_lane, 4)  /* addr vec offset lane */                         \
+  X(store64_lane, 4)  /* addr vec offset lane */
 
 namespace weft::interp {
 

@@ -14,6 +14,7 @@
 
 #include "interp/code.hpp"
 #include "interp/numeric.hpp"
+#include "interp/simd.hpp"
 
 namespace weft::interp {
 
@@ -270,6 +271,8 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
 #define WEFT_SIMPLE_i_d(n) WEFT_UNARY(n, u32, f64)
 #define WEFT_SIMPLE_l_d(n) WEFT_UNARY(n, u64, f64)
 #define WEFT_SIMPLE_f_d(n) WEFT_UNARY(n, f32, f64)
+  // SIMD: the v128 signatures, loads, stores and internal operations.
+#include "interp/interpreter_simd.inc"
 #define WEFT_GEN_simple(name, sig) WEFT_SIMPLE_##sig(name)
 #define WEFT_GEN_load(name, sig)
 #define WEFT_GEN_store(name, sig)

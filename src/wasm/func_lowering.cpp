@@ -206,10 +206,8 @@ Result<BlockType> FuncLowering::read_block_type() {
     return BlockType{};
   }
   if (is_valtype_byte(b)) {
-    (void)m_reader.u8();
-    ValType t = static_cast<ValType>(b);
-    if (t == ValType::v128 && !m_engine.config.features.simd)
-      return fail(ErrorKind::unsupported, "v128 block type: SIMD is not enabled", m_op_offset);
+    // v128 and the reference types need their features, as everywhere else in the module.
+    WEFT_TRY(ValType t, read_valtype(m_reader, m_engine.config.features));
     return BlockType{{}, single(t)};
   }
   WEFT_TRY(int64_t index, m_reader.s33());
@@ -338,7 +336,7 @@ void FuncLowering::emit_return() {
 
 Result<void> FuncLowering::run(interp::FunctionCode& out) {
   const FunctionBody& body = m_module.bodies[m_func_index - m_module.imported_funcs];
-  bool simd = m_engine.config.features.simd;
+  // Value types were checked against the enabled features when the module was decoded.
   for (ValType t : m_type.params) {
     m_local_types.push_back(t);
     m_local_slots.push_back(m_locals_end);
@@ -352,13 +350,6 @@ Result<void> FuncLowering::run(interp::FunctionCode& out) {
       m_locals_end += slot_count(t);
     }
   }
-  for (ValType t : m_local_types)
-    if (t == ValType::v128 && !simd)
-      return fail(ErrorKind::unsupported, "v128 local or parameter: SIMD is not enabled",
-                  body.body_offset);
-  for (ValType t : m_type.results)
-    if (t == ValType::v128 && !simd)
-      return fail(ErrorKind::unsupported, "v128 result: SIMD is not enabled", body.body_offset);
   m_max_slots = m_locals_end;
 
   out.type_id = m_data.type_ids[m_module.func_types[m_func_index]];

@@ -121,6 +121,7 @@ class FuncLowering {
   Result<void> lower_generic(Op op);
   Result<void> lower_const(Op op);
   Result<void> lower_select(Op op);
+  Result<void> lower_simd(Op op);  ///< special SIMD instructions (func_lowering_simd.cpp)
   Result<void> end_frame();
   Result<uint32_t> read_memarg(Op op);
   Result<void> need_memory(uint32_t index) const;

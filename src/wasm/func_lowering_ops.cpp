@@ -2,6 +2,7 @@
 #include <cstring>
 
 #include "wasm/func_lowering.hpp"
+#include "wasm/instruction_reader.hpp"
 
 namespace weft::wasm {
 
@@ -9,10 +10,8 @@ using interp::IOp;
 
 Result<void> FuncLowering::lower_instruction(Op op) {
   const OpInfo& info = op_info(op);
-  if (info.feature == Feature::simd)
-    return fail(ErrorKind::unsupported,
-                std::string(info.text) + ": SIMD execution is not implemented yet", m_op_offset);
   if (info.kind != OpKind::special) return lower_generic(op);
+  if (info.feature == Feature::simd) return lower_simd(op);
   switch (op) {
     case Op::unreachable:
       emit_op(IOp::unreachable);
@@ -243,11 +242,7 @@ Result<void> FuncLowering::lower_select(Op op) {
   if (op == Op::select_t) {
     WEFT_TRY(uint32_t n, m_reader.u32());
     if (n != 1) return invalid("invalid result arity: typed select takes exactly one type");
-    WEFT_TRY(uint8_t b, m_reader.u8());
-    if (!is_valtype_byte(b)) return malformed("malformed value type in select");
-    t = static_cast<ValType>(b);
-    if (t == ValType::v128 && !m_engine.config.features.simd)
-      return fail(ErrorKind::unsupported, "v128 select: SIMD is not enabled", m_op_offset);
+    WEFT_TRY(t, read_valtype(m_reader, m_engine.config.features));
   }
   WEFT_TRY(StackEntry cond, pop(ValType::i32));
   WEFT_TRY(StackEntry b, pop(t));
@@ -507,12 +502,6 @@ Result<void> FuncLowering::lower_call(Op op) {
                      std::string(valtype_name(m_module.tables[table].element)));
     ft = &m_module.types[type_index];
   }
-  for (ValType t : ft->params)
-    if (t == ValType::v128 && !m_engine.config.features.simd)
-      return fail(ErrorKind::unsupported, "v128 parameter: SIMD is not enabled", m_op_offset);
-  for (ValType t : ft->results)
-    if (t == ValType::v128 && !m_engine.config.features.simd)
-      return fail(ErrorKind::unsupported, "v128 result: SIMD is not enabled", m_op_offset);
   StackEntry index{};
   if (op == Op::call_indirect) {
     WEFT_TRY(index, pop(ValType::i32));

@@ -340,7 +340,9 @@ TEST(decoder, v128_const_with_simd) {
   EXPECT_EQ(in.op, Op::v128_const);
   EXPECT_EQ(in.type, ValType::v128);
   EXPECT_EQ(in.v128.bytes[4], 2);
-  EXPECT_TRUE(malformed(decode(b), "malformed value type", 11));  // simd is off by default
+  Features no_simd;
+  no_simd.simd = false;
+  EXPECT_TRUE(malformed(decode(b, no_simd), "malformed value type", 11));
 }
 
 TEST(decoder, non_minimal_leb128_is_accepted) {
