@@ -20,6 +20,7 @@ enum class ErrorKind : uint8_t {
   usage,           ///< the embedder called the API wrongly (wrong arity, wrong store...)
   io,              ///< reading a file failed
   unsupported,     ///< a feature weft knows but does not (yet) execute, or that is disabled
+  guest,           ///< a plugin reported an error (Extism error_set or a non-zero return code)
 };
 
 /// Why execution stopped abnormally.

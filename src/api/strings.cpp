@@ -60,6 +60,7 @@ std::string_view error_kind_name(ErrorKind kind) noexcept {
     case ErrorKind::usage: return "usage";
     case ErrorKind::io: return "io";
     case ErrorKind::unsupported: return "unsupported";
+    case ErrorKind::guest: return "guest";
   }
   return "error";
 }

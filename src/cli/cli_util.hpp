@@ -48,6 +48,7 @@ const Command& invoke_command();
 const Command& inspect_command();
 const Command& demo_command();
 const Command& run_command();
+const Command& call_command();
 
 /// Runs the command line `weft args...` (args excludes the program name); returns the exit
 /// status.

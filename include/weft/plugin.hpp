@@ -1,0 +1,202 @@
+// weft: a plugin host with the Extism ABI (`extism:host/env`, implemented natively).
+//
+//   auto manifest = weft::Manifest::load("plugin.json");   // or a raw .wasm path
+//   weft::Engine engine;
+//   auto compiled = weft::CompiledPlugin::create(engine, *manifest, {});  // shared, thread-safe
+//   auto plugin = weft::Plugin::create(*compiled);                        // one per thread
+//   auto out = (*plugin)->call("greet", bytes);                          // Result<bytes>
+//
+// See docs/PLUGINS.md for the manifest schema, the ABI and the limits.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "weft/result.hpp"
+#include "weft/weft.hpp"
+
+namespace weft {
+
+// ---- manifest ---------------------------------------------------------------------------
+
+/// One wasm source of a manifest, already read (path) or decoded (base64 `data`).
+struct ManifestWasm {
+  std::string name;               ///< "" when none was given (the main module then)
+  std::string source;             ///< "path:...", "data" — for messages
+  std::vector<uint8_t> bytes;
+  std::optional<std::string> hash;  ///< lower-case hex sha256, verified when loaded
+};
+
+/// A host directory made visible to a WASI plugin (`allowed_paths`).
+struct ManifestPath {
+  std::string host_path;
+  std::string guest_path;
+  bool read_only = false;  ///< the key had the `ro:` prefix
+};
+
+/// Extism's manifest (https://extism.org/docs/concepts/manifest), minus `url` sources.
+struct Manifest {
+  std::vector<ManifestWasm> wasm;
+  std::optional<uint32_t> max_pages;                 ///< memory.max_pages
+  std::optional<uint64_t> max_http_response_bytes;   ///< memory.max_http_response_bytes (kept, unused)
+  std::optional<uint64_t> max_var_bytes;             ///< memory.max_var_bytes (default 1 MiB)
+  std::map<std::string, std::string> config;
+  std::vector<std::string> allowed_hosts;            ///< kept for http (not implemented yet)
+  std::vector<ManifestPath> allowed_paths;
+  std::optional<uint64_t> timeout_ms;
+
+  /// Parses Extism's JSON. Relative `path` sources are read relative to `base_dir`. Errors
+  /// (kind usage, io for unreadable files) name the JSON path: "wasm[1].hash: ...".
+  static Result<Manifest> parse_json(std::string_view json, const std::string& base_dir = ".");
+  /// A manifest file (JSON), or a raw .wasm file (starts with "\0asm") as a manifest of one
+  /// module.
+  static Result<Manifest> load(const std::string& path);
+  /// A manifest of one module from its bytes.
+  static Manifest from_wasm(std::vector<uint8_t> bytes);
+};
+
+/// Lower-case hex SHA-256 of `bytes`.
+std::string sha256_hex(std::span<const uint8_t> bytes);
+
+// ---- plugins ----------------------------------------------------------------------------
+
+enum class LogLevel : uint8_t { trace = 0, debug = 1, info = 2, warn = 3, error = 4, off = 5 };
+std::string_view log_level_name(LogLevel level) noexcept;
+/// "trace", "debug", "info", "warn", "error", "off".
+std::optional<LogLevel> parse_log_level(std::string_view name) noexcept;
+using LogSink = std::function<void(LogLevel, std::string_view message)>;
+
+namespace plugin_detail {
+struct PluginState;
+struct CompiledData;
+struct CancelState;
+}  // namespace plugin_detail
+
+/// What a host function sees of the calling plugin: the Extism memory (handles) and the
+/// calling wasm instance.
+class CurrentPlugin {
+ public:
+  CurrentPlugin(plugin_detail::PluginState& state, Caller& caller) : m_state(state), m_caller(caller) {}
+  /// The bytes of the Extism memory block `handle` (empty if it is not a live block).
+  std::vector<uint8_t> read_block(uint64_t handle) const;
+  std::string read_string(uint64_t handle) const;
+  /// Allocates a block holding `bytes`; returns its handle (0 if the memory is full).
+  uint64_t alloc_bytes(std::span<const uint8_t> bytes);
+  uint64_t alloc_string(std::string_view s);
+  void free(uint64_t handle);
+  Caller& caller() const noexcept { return m_caller; }
+
+ private:
+  plugin_detail::PluginState& m_state;
+  Caller& m_caller;
+};
+
+/// A host function: arguments and results of the declared wasm types; `user_data` is the
+/// pointer given with the definition. Return an error to trap the guest.
+using PluginFunction = std::function<Result<void>(CurrentPlugin& plugin, std::span<const Value> args,
+                                                  std::span<Value> results, void* user_data)>;
+
+struct PluginHostFunction {
+  std::string ns = "extism:host/user";
+  std::string name;
+  FuncType type;
+  PluginFunction fn;
+  /// Kept alive as long as any plugin using it; passed to `fn` as `user_data`.
+  std::shared_ptr<void> user_data;
+};
+
+struct PluginOptions {
+  bool wasi = false;  ///< link wasi_snapshot_preview1 (preopens from allowed_paths)
+  std::vector<PluginHostFunction> functions;
+  /// Per-call limits; a manifest's timeout_ms is used when `timeout_ms` is not set.
+  std::optional<uint64_t> timeout_ms;
+  std::optional<uint64_t> fuel;
+  LogLevel log_level = LogLevel::off;
+  LogSink log_sink;  ///< default: "[level] message" on standard error
+};
+
+/// How the last call ended.
+enum class CallStatus : uint8_t {
+  ok,
+  guest_error,  ///< error_set, or a non-zero return code: ErrorKind::guest, with the guest's message
+  trap,
+  timeout,
+  cancelled,
+  out_of_fuel,
+  host_error,   ///< the host refused the call (no such function, reentrant call...)
+};
+std::string_view call_status_name(CallStatus s) noexcept;
+
+/// A plugin compiled once: immutable, shared between threads; instances come from it.
+class CompiledPlugin {
+ public:
+  /// Compiles every module of the manifest. The engine's configuration is copied, with
+  /// max_memory_pages lowered to the manifest's memory.max_pages.
+  static Result<std::shared_ptr<const CompiledPlugin>> create(const Engine& engine, Manifest manifest,
+                                                              PluginOptions options = {});
+  const Manifest& manifest() const noexcept;
+  const PluginOptions& options() const noexcept;
+  std::shared_ptr<const plugin_detail::CompiledData> data() const noexcept { return m_data; }
+
+  explicit CompiledPlugin(std::shared_ptr<const plugin_detail::CompiledData> d) : m_data(std::move(d)) {}
+
+ private:
+  std::shared_ptr<const plugin_detail::CompiledData> m_data;
+};
+
+/// Cancels the running call of a plugin from any thread (a no-op when it is idle).
+class CancelHandle {
+ public:
+  explicit CancelHandle(std::shared_ptr<plugin_detail::CancelState> s) : m_state(std::move(s)) {}
+  void cancel() const noexcept;
+
+ private:
+  std::shared_ptr<plugin_detail::CancelState> m_state;
+};
+
+/// One plugin instance: not thread-safe (one call at a time), cheap to make.
+class Plugin {
+ public:
+  static Result<std::unique_ptr<Plugin>> create(std::shared_ptr<const CompiledPlugin> compiled);
+  ~Plugin();
+  Plugin(const Plugin&) = delete;
+  Plugin& operator=(const Plugin&) = delete;
+
+  /// Calls export `name` (type [] -> [i32] or [] -> []) with `input`; returns the output
+  /// the guest set. A guest error, a trap, a timeout, a cancel or running out of fuel is an
+  /// error (see last_status()); after a trap, timeout or cancel the next call runs on a
+  /// fresh instance. A call from inside a call (a host function) is refused.
+  Result<std::vector<uint8_t>> call(std::string_view name, std::span<const uint8_t> input);
+  Result<std::vector<uint8_t>> call(std::string_view name, std::string_view input);
+  bool function_exists(std::string_view name) const;
+  CallStatus last_status() const noexcept;
+
+  /// Replaces (set) or merges (update) the configuration the guest reads with config_get.
+  void set_config(std::map<std::string, std::string> config);
+  void update_config(const std::map<std::string, std::string>& config);
+  const std::map<std::string, std::string>& config() const;
+  /// The plugin's vars (var_get/var_set), kept across calls.
+  std::optional<std::vector<uint8_t>> var(std::string_view key) const;
+  void clear_vars();
+
+  void set_log_level(LogLevel level);
+  void set_log_sink(LogSink sink);
+  void set_timeout_ms(std::optional<uint64_t> ms);
+  void set_fuel(std::optional<uint64_t> fuel);
+  CancelHandle cancel_handle() const;
+
+  explicit Plugin(std::unique_ptr<plugin_detail::PluginState> s);
+
+ private:
+  std::unique_ptr<plugin_detail::PluginState> m_state;
+};
+
+}  // namespace weft

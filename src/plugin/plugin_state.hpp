@@ -1,0 +1,78 @@
+// The state behind weft::Plugin, shared with the native extism:host/env kernel.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "abi/extism/kernel_memory.hpp"
+#include "weft/plugin.hpp"
+#include "weft/wasi.hpp"
+
+namespace weft::plugin_detail {
+
+struct CompiledData {
+  Manifest manifest;
+  PluginOptions options;
+  std::unique_ptr<Engine> engine;  ///< the plugin's own engine (max_pages applied)
+  /// The modules, in manifest order; `main` indexes the one whose exports are called.
+  std::vector<Module> modules;
+  std::vector<std::string> names;
+  size_t main = 0;
+};
+
+struct CancelState {
+  std::mutex mutex;
+  Store* running = nullptr;  ///< the store of the call in progress
+  bool cancelled = false;    ///< set by cancel() during that call
+};
+
+/// What one call tracks, reset when it starts.
+struct CallState {
+  uint64_t input = 0;  ///< handle of the input block
+  uint64_t input_length = 0;
+  uint64_t output = 0;
+  uint64_t output_length = 0;
+  uint64_t error = 0;
+};
+
+struct PluginState {
+  std::shared_ptr<const CompiledPlugin> compiled;
+  const CompiledData* data = nullptr;
+
+  std::map<std::string, std::string> config;
+  std::map<std::string, std::vector<uint8_t>, std::less<>> vars;
+  uint64_t max_var_bytes = 1u << 20;
+  LogLevel log_level = LogLevel::off;
+  LogSink log_sink;
+  std::optional<uint64_t> timeout_ms;
+  std::optional<uint64_t> fuel;
+
+  extism::KernelMemory memory;
+  CallState call;
+
+  // The live instance; all are dropped to get a pristine one.
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Linker> linker;
+  std::unique_ptr<Wasi> wasi;
+  std::optional<Instance> instance;
+
+  bool in_call = false;
+  CallStatus last_status = CallStatus::ok;
+  std::shared_ptr<CancelState> cancel = std::make_shared<CancelState>();
+
+  void log(LogLevel level, std::string_view message) const;
+  uint64_t vars_bytes() const;
+};
+
+}  // namespace weft::plugin_detail
+
+namespace weft::extism {
+/// Defines every extism:host/env function on `linker`, over `state`.
+void define_env(Linker& linker, plugin_detail::PluginState& state);
+}  // namespace weft::extism
