@@ -137,6 +137,8 @@ class Module {
     size_t size;
   };
   std::vector<SectionInfo> sections() const;
+  /// Size of the binary the module was compiled from, in bytes.
+  size_t binary_size() const noexcept;
 
   explicit Module(std::shared_ptr<const detail::ModuleData> data) : m_data(std::move(data)) {}
   const std::shared_ptr<const detail::ModuleData>& data() const noexcept { return m_data; }

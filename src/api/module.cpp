@@ -58,4 +58,6 @@ std::vector<Module::SectionInfo> Module::sections() const {
   return out;
 }
 
+size_t Module::binary_size() const noexcept { return m_data->module.bytes.size(); }
+
 }  // namespace weft

@@ -246,6 +246,23 @@ int exit_code_for(const Error& error) {
   }
 }
 
+std::optional<Module> load_module(Io& io, const Engine& engine, const std::string& path,
+                                  int& status) {
+  auto bytes = read_file(path);
+  if (!bytes) {
+    print_error(io, path, bytes.error());
+    status = exit_code_for(bytes.error());
+    return std::nullopt;
+  }
+  auto module = engine.compile(*bytes);
+  if (!module) {
+    print_error(io, path, module.error());
+    status = exit_failure;
+    return std::nullopt;
+  }
+  return std::move(*module);
+}
+
 Result<std::vector<uint8_t>> read_file(const std::string& path) {
   auto io_error = [&](std::string what) {
     return fail(ErrorKind::io, "cannot read '" + path + "': " + std::move(what));

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <span>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,6 +86,11 @@ int exit_code_for(const Error& error);
 
 /// Reads a whole file ("-" is standard input). Errors are of kind io and name the path.
 Result<std::vector<uint8_t>> read_file(const std::string& path);
+
+/// Reads and compiles the module at `path` with `engine` (which must outlive the module).
+/// On failure prints the error for `path` and sets `status` to the exit code to return.
+std::optional<Module> load_module(Io& io, const Engine& engine, const std::string& path,
+                                  int& status);
 
 /// Parses a command-line argument as a value of type `type`: i32/i64 in decimal or 0x hex,
 /// signed or unsigned ("-1" and "0xffffffff" are the same i32); f32/f64 in decimal or hex

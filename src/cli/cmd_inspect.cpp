@@ -38,19 +38,12 @@ int run_inspect(Args args, Io& io) {
                        options->positional.empty() ? "no module given" : "one module at a time");
   const std::string& path = options->positional[0];
 
-  auto bytes = read_file(path);
-  if (!bytes) {
-    print_error(io, path, bytes.error());
-    return exit_code_for(bytes.error());
-  }
   Engine engine(options->config);
-  auto module = engine.compile(*bytes);
-  if (!module) {
-    print_error(io, path, module.error());
-    return exit_failure;
-  }
+  int status = exit_ok;
+  auto module = load_module(io, engine, path, status);
+  if (!module) return status;
 
-  io.out << "module " << path << ": " << bytes->size() << " bytes, valid\n";
+  io.out << "module " << path << ": " << module->binary_size() << " bytes, valid\n";
 
   auto sections = module->sections();
   io.out << "\nsections (" << sections.size() << "):\n"

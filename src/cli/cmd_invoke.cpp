@@ -32,17 +32,10 @@ int run_invoke(Args args, Io& io) {
   const std::string& func_name = pos[1];
   Args arg_texts = Args(pos).subspan(2);
 
-  auto bytes = read_file(path);
-  if (!bytes) {
-    print_error(io, path, bytes.error());
-    return exit_code_for(bytes.error());
-  }
   Engine engine(options->config);
-  auto module = engine.compile(*bytes);
-  if (!module) {
-    print_error(io, path, module.error());
-    return exit_failure;
-  }
+  int status = exit_ok;
+  auto module = load_module(io, engine, path, status);
+  if (!module) return status;
 
   // Everything about the command line is checked before anything runs.
   std::vector<ExportDesc> exports = module->exports();

@@ -70,17 +70,10 @@ int run_run(Args args, Io& io) {
   }
   if (module_path.empty()) return usage_error(io, self, "no module given");
 
-  auto bytes = read_file(module_path);
-  if (!bytes) {
-    print_error(io, module_path, bytes.error());
-    return exit_code_for(bytes.error());
-  }
   Engine engine(options->config);
-  auto module = engine.compile(*bytes);
-  if (!module) {
-    print_error(io, module_path, module.error());
-    return exit_failure;
-  }
+  int load_status = exit_ok;
+  auto module = load_module(io, engine, module_path, load_status);
+  if (!module) return load_status;
 
   wasi_config.arg(module_path).args(guest_args);
   wasi_config.inherit_stdio();
