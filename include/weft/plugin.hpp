@@ -138,8 +138,8 @@ std::string_view call_status_name(CallStatus s) noexcept;
 /// A plugin compiled once: immutable, shared between threads; instances come from it.
 class CompiledPlugin {
  public:
-  /// Compiles every module of the manifest. The engine's configuration is copied, with
-  /// max_memory_pages lowered to the manifest's memory.max_pages.
+  /// Compiles every module of the manifest with an engine of the same configuration. Each
+  /// instance's store caps its memories at the manifest's memory.max_pages.
   static Result<std::shared_ptr<const CompiledPlugin>> create(const Engine& engine, Manifest manifest,
                                                               PluginOptions options = {});
   const Manifest& manifest() const noexcept;

@@ -293,6 +293,12 @@ class Store {
   void interrupt() noexcept;
   void clear_interrupt() noexcept;
 
+  /// Caps, in 64 KiB pages, every memory this store creates from now on (instantiation and
+  /// create_memory) and how far memory.grow may take it, below the engine's own ceiling.
+  void set_memory_limit_pages(uint64_t pages) noexcept;
+  /// The effective ceiling of this store's new memories: the engine's or the store's, lower.
+  uint64_t memory_limit_pages() const noexcept;
+
   detail::StoreImpl& impl() noexcept { return *m_impl; }
 
  private:

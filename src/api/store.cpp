@@ -67,6 +67,14 @@ std::optional<uint64_t> Store::fuel() const noexcept {
   return static_cast<uint64_t>(std::max<int64_t>(m_impl->fuel, 0));
 }
 
+void Store::set_memory_limit_pages(uint64_t pages) noexcept {
+  m_impl->memory_limit_pages = pages;
+}
+
+uint64_t Store::memory_limit_pages() const noexcept {
+  return std::min<uint64_t>(m_impl->engine->config.max_memory_pages, m_impl->memory_limit_pages);
+}
+
 void Store::interrupt() noexcept {
   m_impl->interrupt_requested.store(true, std::memory_order_relaxed);
 }
@@ -81,7 +89,7 @@ Func Store::create_host_func(const FuncType& type, HostFunction fn) {
 }
 
 Result<Memory> Store::create_memory(const MemoryType& type) {
-  const uint64_t ceiling = std::min<uint64_t>(m_impl->engine->config.max_memory_pages, 65536);
+  const uint64_t ceiling = std::min<uint64_t>(memory_limit_pages(), 65536);
   WEFT_TRY_VOID(check_limits(type.limits, ceiling, "create_memory", "pages"));
   if (type.limits.max && *type.limits.max > 65536)
     return fail(ErrorKind::usage, "create_memory: maximum of " + std::to_string(*type.limits.max) +

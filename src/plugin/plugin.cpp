@@ -80,10 +80,9 @@ Result<std::shared_ptr<const CompiledPlugin>> CompiledPlugin::create(const Engin
                                                                      Manifest manifest,
                                                                      PluginOptions options) {
   auto data = std::make_shared<CompiledData>();
-  EngineConfig config = engine.config();
-  if (manifest.max_pages && *manifest.max_pages < config.max_memory_pages)
-    config.max_memory_pages = *manifest.max_pages;
-  data->engine = std::make_unique<Engine>(config);
+  // The plugin owns an engine with the caller's configuration, so it outlives nothing it
+  // depends on; memory.max_pages is applied to each instance's store.
+  data->engine = std::make_unique<Engine>(engine.config());
   if (manifest.wasm.empty()) return fail(ErrorKind::usage, "manifest: no wasm module");
   // The main module: the one named "main", else the last one (Extism's rule).
   data->main = manifest.wasm.size() - 1;
@@ -132,6 +131,7 @@ Result<void> instantiate(PluginState& s) {
   drop_instance(s);
   const CompiledData& d = *s.data;
   s.store = std::make_unique<Store>(*d.engine, &s);
+  if (d.manifest.max_pages) s.store->set_memory_limit_pages(*d.manifest.max_pages);
   s.linker = std::make_unique<Linker>(*d.engine);
   extism::define_env(*s.linker, s);
   PluginState* sp = &s;

@@ -19,7 +19,7 @@ namespace weft::plugin_detail {
 struct CompiledData {
   Manifest manifest;
   PluginOptions options;
-  std::unique_ptr<Engine> engine;  ///< the plugin's own engine (max_pages applied)
+  std::unique_ptr<Engine> engine;  ///< the plugin's own engine (the caller's configuration)
   /// The modules, in manifest order; `main` indexes the one whose exports are called.
   std::vector<Module> modules;
   std::vector<std::string> names;

@@ -165,6 +165,8 @@ struct StoreImpl {
   /// Fuel left: each function entry and loop iteration consumes the static instruction count
   /// of the code it starts. Without metering it starts so high that it never runs out.
   int64_t fuel = INT64_MAX;
+  /// Ceiling, in pages, of every memory this store creates (beside the engine's).
+  uint64_t memory_limit_pages = UINT64_MAX;
   bool metering = false;
   /// Set from any thread to stop running wasm at its next function entry or loop iteration.
   std::atomic<bool> interrupt_requested{false};

@@ -108,3 +108,17 @@ TEST_F(Limits, a_pending_interrupt_stops_the_next_call_until_cleared) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().trap, weft::TrapKind::interrupted);
 }
+
+TEST(StoreLimits, memory_limit_caps_creation_and_growth) {
+  weft::Engine engine;
+  weft::Store store(engine);
+  EXPECT_EQ(store.memory_limit_pages(), engine.config().max_memory_pages);
+  store.set_memory_limit_pages(4);
+  EXPECT_EQ(store.memory_limit_pages(), 4u);
+  EXPECT_FALSE(store.create_memory(weft::MemoryType{weft::Limits{5, std::nullopt}}));
+  auto m = store.create_memory(weft::MemoryType{weft::Limits{2, std::nullopt}});
+  ASSERT_TRUE(m) << m.error().to_string();
+  EXPECT_EQ(m->grow(2), 2u);
+  EXPECT_FALSE(m->grow(1).has_value());  // a fifth page is past the store's limit
+  EXPECT_EQ(m->size_pages(), 4u);
+}
