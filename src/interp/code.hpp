@@ -71,6 +71,15 @@
   X(ref_is_null, 2)   /* dst src */                                      \
   X(unreachable, 0)   /* */                                              \
   X(loop_entry, 1)    /* cost: fuel and interrupt check at a loop header */ \
+  /* A comparison fused with the conditional branch on its result: a b off */ \
+  X(br_i32_eq, 3) X(br_i32_ne, 3) X(br_i32_lt_s, 3) X(br_i32_lt_u, 3)     \
+  X(br_i32_gt_s, 3) X(br_i32_gt_u, 3) X(br_i32_le_s, 3) X(br_i32_le_u, 3) \
+  X(br_i32_ge_s, 3) X(br_i32_ge_u, 3)                                     \
+  X(br_i64_eq, 3) X(br_i64_ne, 3) X(br_i64_lt_s, 3) X(br_i64_lt_u, 3)     \
+  X(br_i64_gt_s, 3) X(br_i64_gt_u, 3) X(br_i64_le_s, 3) X(br_i64_le_u, 3) \
+  X(br_i64_ge_s, 3) X(br_i64_ge_u, 3)                                     \
+  X(br_i64_eqz, 2)    /* a off: jump if a == 0 (64 bits) */              \
+  X(br_i64_nez, 2)    /* a off: jump if a != 0 (64 bits) */              \
   /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
   X(const128, 5)      /* dst bits[4] (low word first) */                 \
   X(lane_get8_s, 3)   /* dst src lane */                                 \

@@ -45,17 +45,24 @@ uint32_t iop_operands(IOp op) noexcept { return iop_infos[static_cast<size_t>(op
 
 std::string disassemble(const detail::ModuleData& data, uint32_t defined_index) {
   const FunctionCode& fc = data.funcs.at(defined_index);
-  size_t end = defined_index + 1 < data.funcs.size() ? data.funcs[defined_index + 1].code_offset
-                                                     : data.code.size();
+  // The function's constant table follows its code.
+  size_t end = fc.const_offset;
   std::unordered_map<const void*, IOp> by_address;
   const void* const* table = handler_table();
   for (size_t i = 0; i < iop_count; ++i) by_address.emplace(table[i], static_cast<IOp>(i));
 
   std::string out;
   char line[160];
-  std::snprintf(line, sizeof line, "; params %u slots, locals %u, frame %u, results %u\n",
-                fc.param_slots, fc.local_slots, fc.frame_slots, fc.result_slots);
+  std::snprintf(line, sizeof line, "; params %u slots, locals %u, constants %u, frame %u, results %u\n",
+                fc.param_slots, fc.local_slots, fc.const_slots, fc.frame_slots, fc.result_slots);
   out += line;
+  for (uint32_t i = 0; i < fc.const_slots; ++i) {
+    uint64_t bits;
+    std::memcpy(&bits, data.code.data() + fc.const_offset + 8 * i, 8);
+    std::snprintf(line, sizeof line, "; s%u = 0x%llx\n", (fc.param_slots + fc.local_slots + i) * 8,
+                  static_cast<unsigned long long>(bits));
+    out += line;
+  }
   size_t pc = fc.code_offset;
   while (pc + handler_size <= end) {
     const void* h;

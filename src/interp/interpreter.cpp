@@ -189,6 +189,9 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
     return Failure{Error::make_trap(stop_reason(s))};
   if (fc->param_slots) std::memcpy(entry_top, slots, fc->param_slots * 8);
   std::memset(entry_top + fc->param_slots, 0, fc->local_slots * 8);
+  if (fc->const_slots)
+    std::memcpy(entry_top + fc->param_slots + fc->local_slots,
+                inst->module->code.data() + fc->const_offset, fc->const_slots * 8);
   s.frames[s.frame_count++] = Frame{nullptr, nullptr, nullptr};
 
   uint8_t* fp = reinterpret_cast<uint8_t*>(entry_top);
@@ -352,6 +355,46 @@ op_br_unless:
     DISPATCH();
   }
   NEXT(2);
+#define WEFT_BR_CMP(name, T, cmp)                                                        \
+  op_##name : if (rd<T>(fp, OP(0)) cmp rd<T>(fp, OP(1))) {                               \
+    pc += static_cast<std::ptrdiff_t>(handler_size + 2 * operand_size) +                 \
+          static_cast<int32_t>(OP(2));                                                   \
+    DISPATCH();                                                                          \
+  }                                                                                      \
+  NEXT(3);
+  WEFT_BR_CMP(br_i32_eq, u32, ==)
+  WEFT_BR_CMP(br_i32_ne, u32, !=)
+  WEFT_BR_CMP(br_i32_lt_s, int32_t, <)
+  WEFT_BR_CMP(br_i32_lt_u, u32, <)
+  WEFT_BR_CMP(br_i32_gt_s, int32_t, >)
+  WEFT_BR_CMP(br_i32_gt_u, u32, >)
+  WEFT_BR_CMP(br_i32_le_s, int32_t, <=)
+  WEFT_BR_CMP(br_i32_le_u, u32, <=)
+  WEFT_BR_CMP(br_i32_ge_s, int32_t, >=)
+  WEFT_BR_CMP(br_i32_ge_u, u32, >=)
+  WEFT_BR_CMP(br_i64_eq, u64, ==)
+  WEFT_BR_CMP(br_i64_ne, u64, !=)
+  WEFT_BR_CMP(br_i64_lt_s, int64_t, <)
+  WEFT_BR_CMP(br_i64_lt_u, u64, <)
+  WEFT_BR_CMP(br_i64_gt_s, int64_t, >)
+  WEFT_BR_CMP(br_i64_gt_u, u64, >)
+  WEFT_BR_CMP(br_i64_le_s, int64_t, <=)
+  WEFT_BR_CMP(br_i64_le_u, u64, <=)
+  WEFT_BR_CMP(br_i64_ge_s, int64_t, >=)
+  WEFT_BR_CMP(br_i64_ge_u, u64, >=)
+#undef WEFT_BR_CMP
+op_br_i64_eqz:
+  if (rd<u64>(fp, OP(0)) == 0) {
+    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size) + static_cast<int32_t>(OP(1));
+    DISPATCH();
+  }
+  NEXT(2);
+op_br_i64_nez:
+  if (rd<u64>(fp, OP(0)) != 0) {
+    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size) + static_cast<int32_t>(OP(1));
+    DISPATCH();
+  }
+  NEXT(2);
 op_br_table: {
   uint32_t index = rd<u32>(fp, OP(0));
   uint32_t count = OP(1);
@@ -413,7 +456,10 @@ op_ret: {
         inst = callee->instance;
         LOAD_MEMORY();
       }
-      pc = inst->module->code.data() + c->code_offset;
+      const uint8_t* code = inst->module->code.data();
+      if (c->const_slots)
+        std::memcpy(new_fp + c->param_slots + c->local_slots, code + c->const_offset, c->const_slots * 8);
+      pc = code + c->code_offset;
       DISPATCH();
     }
     {

@@ -23,7 +23,12 @@ struct FunctionCode {
   uint32_t type_id = 0;       ///< engine-wide type id (TypeRegistry)
   uint32_t param_slots = 0;   ///< slots of the parameters (a v128 takes two)
   uint32_t local_slots = 0;   ///< slots of the declared locals, zeroed on entry
-  uint32_t frame_slots = 0;   ///< params + locals + the deepest operand stack
+  uint32_t frame_slots = 0;   ///< params + locals + constants + the deepest operand stack
+  /// Constant slots: right after the locals, filled on entry from the function's constant
+  /// table (const_slots 8-byte values at ModuleData::code + const_offset), so instructions
+  /// read constants as operands instead of materializing them.
+  uint32_t const_slots = 0;
+  size_t const_offset = 0;
   uint32_t result_slots = 0;  ///< slots of the results, written at the frame's base on return
   uint32_t entry_cost = 0;    ///< fuel of one entry: the body's instructions outside loops
   size_t code_offset = 0;     ///< first instruction, in ModuleData::code

@@ -170,6 +170,17 @@ void FuncLowering::emit_u32(uint32_t v) {
   std::memcpy(m_code.data() + at, &v, 4);
 }
 
+void FuncLowering::emit_slot(uint32_t slot) {
+  if (dead()) return;
+  if (is_const_slot(slot)) {
+    m_const_fields.push_back(m_code.size());
+    emit_u32(slot - k_const_slot);
+    return;
+  }
+  if (slot >= m_locals_end) m_temp_fields.push_back(m_code.size());
+  emit_u32(slot * 8);
+}
+
 void FuncLowering::emit_copy(ValType t, uint32_t dst, uint32_t src) {
   if (dst == src) return;
   emit_op(t == ValType::v128 ? IOp::copy128 : IOp::copy64);
@@ -192,8 +203,120 @@ bool FuncLowering::try_retarget(const StackEntry& top, uint32_t local_slot) {
   if (dst != top.home * 8) return false;
   uint32_t local_field = local_slot * 8;
   std::memcpy(m_code.data() + m_producer_field, &local_field, 4);
+  // The field named a temporary; it names a local now, which is never relocated.
+  for (size_t i = m_temp_fields.size(); i-- > 0;) {
+    if (m_temp_fields[i] == m_producer_field) {
+      m_temp_fields.erase(m_temp_fields.begin() + static_cast<std::ptrdiff_t>(i));
+      break;
+    }
+    if (m_temp_fields[i] < m_producer_field) break;
+  }
   forget_producer();
   return true;
+}
+
+void FuncLowering::remove_operand_field(size_t field) {
+  size_t end = m_code.size();
+  std::memmove(m_code.data() + field, m_code.data() + field + 4, end - field - 4);
+  // Records of the last instruction are at the back of each list.
+  for (std::vector<size_t>* list : {&m_temp_fields, &m_const_fields}) {
+    for (size_t i = list->size(); i-- > 0 && (*list)[i] >= field;) {
+      if ((*list)[i] == field)
+        list->erase(list->begin() + static_cast<std::ptrdiff_t>(i));
+      else
+        (*list)[i] -= 4;
+    }
+  }
+}
+
+// ---- constants -----------------------------------------------------------------------
+
+std::optional<uint32_t> FuncLowering::const_slot(uint64_t bits) {
+  for (size_t i = 0; i < m_consts.size(); ++i)
+    if (m_consts[i] == bits) return k_const_slot + static_cast<uint32_t>(i);
+  if (m_consts.size() >= k_max_consts) return std::nullopt;
+  m_consts.push_back(bits);
+  return k_const_slot + static_cast<uint32_t>(m_consts.size() - 1);
+}
+
+void FuncLowering::finish_slots(interp::FunctionCode& out) {
+  // Frame: [params][locals][constants][temporaries]. Temporaries were numbered from
+  // m_locals_end before the constants were counted: they move up past them.
+  const uint32_t n = static_cast<uint32_t>(m_consts.size());
+  for (size_t at : m_temp_fields) {
+    uint32_t v;
+    std::memcpy(&v, m_code.data() + at, 4);
+    v += n * 8;
+    std::memcpy(m_code.data() + at, &v, 4);
+  }
+  for (size_t at : m_const_fields) {
+    uint32_t index;
+    std::memcpy(&index, m_code.data() + at, 4);
+    uint32_t v = (m_locals_end + index) * 8;
+    std::memcpy(m_code.data() + at, &v, 4);
+  }
+  out.const_slots = n;
+  out.const_offset = m_code.size();
+  if (n) {
+    m_code.resize(m_code.size() + n * 8);
+    std::memcpy(m_code.data() + out.const_offset, m_consts.data(), n * 8);
+  }
+  out.frame_slots = m_max_slots + n;
+}
+
+// ---- conditional branches ------------------------------------------------------------
+
+namespace {
+struct FusedCompare {
+  IOp compare;
+  IOp jump_if_true;   ///< taken when the comparison holds
+  IOp jump_if_false;  ///< taken when it does not (the inverse integer comparison)
+};
+constexpr FusedCompare fused_compares[] = {
+    {IOp::i32_eqz, IOp::br_unless, IOp::br_if},          {IOp::i64_eqz, IOp::br_i64_eqz, IOp::br_i64_nez},
+    {IOp::i32_eq, IOp::br_i32_eq, IOp::br_i32_ne},       {IOp::i32_ne, IOp::br_i32_ne, IOp::br_i32_eq},
+    {IOp::i32_lt_s, IOp::br_i32_lt_s, IOp::br_i32_ge_s}, {IOp::i32_lt_u, IOp::br_i32_lt_u, IOp::br_i32_ge_u},
+    {IOp::i32_gt_s, IOp::br_i32_gt_s, IOp::br_i32_le_s}, {IOp::i32_gt_u, IOp::br_i32_gt_u, IOp::br_i32_le_u},
+    {IOp::i32_le_s, IOp::br_i32_le_s, IOp::br_i32_gt_s}, {IOp::i32_le_u, IOp::br_i32_le_u, IOp::br_i32_gt_u},
+    {IOp::i32_ge_s, IOp::br_i32_ge_s, IOp::br_i32_lt_s}, {IOp::i32_ge_u, IOp::br_i32_ge_u, IOp::br_i32_lt_u},
+    {IOp::i64_eq, IOp::br_i64_eq, IOp::br_i64_ne},       {IOp::i64_ne, IOp::br_i64_ne, IOp::br_i64_eq},
+    {IOp::i64_lt_s, IOp::br_i64_lt_s, IOp::br_i64_ge_s}, {IOp::i64_lt_u, IOp::br_i64_lt_u, IOp::br_i64_ge_u},
+    {IOp::i64_gt_s, IOp::br_i64_gt_s, IOp::br_i64_le_s}, {IOp::i64_gt_u, IOp::br_i64_gt_u, IOp::br_i64_le_u},
+    {IOp::i64_le_s, IOp::br_i64_le_s, IOp::br_i64_gt_s}, {IOp::i64_le_u, IOp::br_i64_le_u, IOp::br_i64_gt_u},
+    {IOp::i64_ge_s, IOp::br_i64_ge_s, IOp::br_i64_lt_s}, {IOp::i64_ge_u, IOp::br_i64_ge_u, IOp::br_i64_lt_u},
+};
+}  // namespace
+
+size_t FuncLowering::emit_cond_jump(const StackEntry& cond, bool when_true, Producer p) {
+  // The comparison that computed `cond` is the last instruction and wrote only `cond`'s
+  // home, which nothing else reads: it becomes the jump, `cmp dst a b` -> `br_cmp a b off`
+  // (`eqz dst a` -> `br_unless a off`), in place and of the same size.
+  if (!dead() && p.field != 0 && p.end == m_code.size() && cond.src == cond.home) {
+    uint32_t dst;
+    std::memcpy(&dst, m_code.data() + p.field, 4);
+    const void* handler;
+    std::memcpy(&handler, m_code.data() + p.field - interp::handler_size, sizeof handler);
+    auto is = [&](IOp op) { return handler == m_handlers[static_cast<size_t>(op)]; };
+    std::optional<IOp> fused;
+    if (dst == cond.home * 8) {
+      for (const FusedCompare& f : fused_compares)
+        if (is(f.compare)) fused = when_true ? f.jump_if_true : f.jump_if_false;
+    }
+    if (fused) {
+      const void* h = m_handlers[static_cast<size_t>(*fused)];
+      std::memcpy(m_code.data() + p.field - interp::handler_size, &h, sizeof h);
+      remove_operand_field(p.field);
+      size_t field = m_code.size() - 4;
+      std::memset(m_code.data() + field, 0, 4);  // as emitted: the end of a fixup chain
+      forget_producer();
+      return field;
+    }
+  }
+  emit_op(when_true ? IOp::br_if : IOp::br_unless);
+  emit_slot(cond.src);
+  size_t field = m_code.size();
+  emit_u32(0);
+  return field;
 }
 
 // ---- control -------------------------------------------------------------------------
@@ -309,15 +432,19 @@ void FuncLowering::emit_return() {
   // a local is first copied to its home; homes are never below their result slot.
   if (dead()) return;
   size_t n = m_type.results.size();
-  uint32_t result_slots = 0;
-  for (ValType t : m_type.results) result_slots += slot_count(t);
   size_t first = m_stack.size() - n;
   // Works on a copy: a return inside br_if runs on one path only, so the stack entries
   // must keep describing the other path.
   std::vector<StackEntry> values(m_stack.begin() + static_cast<std::ptrdiff_t>(first), m_stack.end());
+  // Result i goes to slot_i after results 0..i-1 filled [0, slot_i): only a value still
+  // read from a local or a constant below its own result slot may have been overwritten.
   bool clash = false;
-  for (const StackEntry& e : values)
-    if (e.src != e.home && e.src < result_slots) clash = true;
+  uint32_t result_slot = 0;
+  for (const StackEntry& e : values) {
+    uint32_t at = is_const_slot(e.src) ? m_locals_end + (e.src - k_const_slot) : e.src;
+    if (e.src != e.home && at < result_slot) clash = true;
+    result_slot += slot_count(e.type);
+  }
   if (clash) {
     for (StackEntry& e : values) {
       emit_copy(e.type, e.home, e.src);
@@ -350,6 +477,12 @@ Result<void> FuncLowering::run(interp::FunctionCode& out) {
       m_locals_end += slot_count(t);
     }
   }
+  // Results are returned in the frame's first slots. Slots below m_locals_end are fixed;
+  // slots above (temporaries) move up past the constants when the function ends. Results
+  // must stay put, so the fixed part covers them (zeroed on entry like locals).
+  uint32_t result_slot_count = 0;
+  for (ValType t : m_type.results) result_slot_count += slot_count(t);
+  m_locals_end = std::max(m_locals_end, result_slot_count);
   m_max_slots = m_locals_end;
 
   out.type_id = m_data.type_ids[m_module.func_types[m_func_index]];
@@ -379,7 +512,10 @@ Result<void> FuncLowering::run(interp::FunctionCode& out) {
                 m_reader.offset());
   if (m_code.size() > (size_t{1} << 31))
     return fail(ErrorKind::invalid, "module too large: lowered code exceeds 2 GiB", m_op_offset);
-  out.frame_slots = m_max_slots;
+  if (m_max_slots + k_max_consts >= k_const_slot)
+    return fail(ErrorKind::unsupported, "function frame too large: " + std::to_string(m_max_slots) + " slots",
+                m_op_offset);
+  finish_slots(out);
   return {};
 }
 

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -88,14 +89,34 @@ class FuncLowering {
   }
   size_t emit_op(interp::IOp op);
   void emit_u32(uint32_t v);
-  void emit_slot(uint32_t slot) { emit_u32(slot * 8); }
+  /// A slot operand. Temporaries (slots at or above m_locals_end) and constant slots are
+  /// relocated when the function ends and the number of constants is known.
+  void emit_slot(uint32_t slot);
   void emit_copy(ValType t, uint32_t dst, uint32_t src);
   /// Marks the instruction just emitted as writing its result to the operand at `dst_field`
   /// (and reading all its inputs before), so a following local.set may retarget it.
   void mark_producer(size_t dst_field);
   void forget_producer() noexcept { m_producer_field = 0; }
   bool try_retarget(const StackEntry& top, uint32_t local_slot);
+  /// The last instruction loses its operand field at `field`: the fields after it move down
+  /// 4 bytes, and so do their relocation records (the code size is unchanged).
+  void remove_operand_field(size_t field);
 
+  // ---- constants
+  /// The constant slot (a pseudo slot index >= k_const_slot) for `bits`, if there is room.
+  std::optional<uint32_t> const_slot(uint64_t bits);
+  bool is_const_slot(uint32_t slot) const noexcept { return slot >= k_const_slot; }
+  /// Patches the slot operands once the constants are counted; appends the constant table.
+  void finish_slots(interp::FunctionCode& out);
+
+  // ---- conditional branches
+  struct Producer {
+    size_t field = 0;  ///< 0, or the dst operand field of the last producer
+    size_t end = 0;    ///< code size just after it
+  };
+  /// Emits a jump taken when `cond` is non-zero (`when_true`) or zero, fusing it with the
+  /// comparison that just computed `cond` when there is one. Returns the offset field.
+  size_t emit_cond_jump(const StackEntry& cond, bool when_true, Producer producer);
   // ---- control
   Result<BlockType> read_block_type();
   void push_ctrl(Op kind, BlockType type);
@@ -150,6 +171,14 @@ class FuncLowering {
 
   size_t m_producer_field = 0;  ///< 0, or the dst field of the last producer
   size_t m_producer_end = 0;    ///< code size just after that producer
+
+  /// Pseudo slot indices from here on name constants (index - k_const_slot in m_consts).
+  static constexpr uint32_t k_const_slot = 1u << 28;
+  /// At most this many constant slots per function; further constants are materialized.
+  static constexpr uint32_t k_max_consts = 64;
+  std::vector<uint64_t> m_consts;
+  std::vector<size_t> m_const_fields;  ///< operand fields naming constants (hold the index)
+  std::vector<size_t> m_temp_fields;   ///< operand fields naming temporaries (slot * 8)
 };
 
 }  // namespace weft::wasm

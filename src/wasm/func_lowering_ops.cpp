@@ -167,6 +167,14 @@ Result<void> FuncLowering::lower_const(Op op) {
     }
   }
   push(t);
+  // A constant lives in a constant slot, read in place like a local.
+  if (!dead()) {
+    if (auto slot = const_slot(bits)) {
+      m_stack.back().src = *slot;
+      ++m_deferred;
+      return {};
+    }
+  }
   bool wide = bits > 0xFFFFFFFFu;
   emit_op(wide ? IOp::const64 : IOp::const32);
   size_t dst_field = m_code.size();
@@ -532,6 +540,7 @@ Result<void> FuncLowering::lower_call(Op op) {
 // ---- control -----------------------------------------------------------------------------------
 
 Result<void> FuncLowering::lower_control(Op op) {
+  const Producer producer{m_producer_field, m_producer_end};
   forget_producer();
   switch (op) {
     case Op::block:
@@ -558,10 +567,7 @@ Result<void> FuncLowering::lower_control(Op op) {
         m_meters.push_back(static_cast<uint32_t>(m_ctrls.size() - 1));
       }
       if (op == Op::if_) {
-        emit_op(IOp::br_unless);
-        emit_slot(cond.src);
-        size_t field = m_code.size();
-        emit_u32(0);
+        size_t field = emit_cond_jump(cond, false, producer);
         if (!dead()) c.else_fixup = static_cast<uint32_t>(field + 1);
       }
       return {};
@@ -632,6 +638,7 @@ Result<void> FuncLowering::end_frame() {
 }
 
 Result<void> FuncLowering::lower_branch(Op op) {
+  const Producer producer{m_producer_field, m_producer_end};
   forget_producer();
   if (op == Op::return_) {
     WEFT_TRY_VOID(check_top(m_type.results));
@@ -669,10 +676,7 @@ Result<void> FuncLowering::lower_branch(Op op) {
     }
     // The values stay where they are for the fall-through path.
     if (!target->is_function && !branch_needs_copies(*target)) {
-      emit_op(IOp::br_if);
-      emit_slot(cond.src);
-      size_t field = m_code.size();
-      emit_u32(0);
+      size_t field = emit_cond_jump(cond, true, producer);
       if (target->kind == Op::loop) {
         int32_t rel = static_cast<int32_t>(static_cast<int64_t>(target->loop_start) -
                                            static_cast<int64_t>(field));
@@ -683,10 +687,7 @@ Result<void> FuncLowering::lower_branch(Op op) {
       return {};
     }
     // Values must move first: skip the moves and the jump when the condition is false.
-    emit_op(IOp::br_unless);
-    emit_slot(cond.src);
-    size_t skip_field = m_code.size();
-    emit_u32(0);
+    size_t skip_field = emit_cond_jump(cond, false, producer);
     if (target->is_function) {
       emit_return();
     } else {
