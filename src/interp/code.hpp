@@ -79,6 +79,30 @@
   X(br_i64_gt_s, 3) X(br_i64_gt_u, 3) X(br_i64_le_s, 3) X(br_i64_le_u, 3) \
   X(br_i64_ge_s, 3) X(br_i64_ge_u, 3)                                     \
   X(br_i64_eqz, 2)    /* a off: jump if a == 0 (64 bits) */              \
+  /* A load or store whose address is an i32.add: dst a b offset / a b value offset */ \
+  X(i32_load_add, 4) \
+  X(i64_load_add, 4) \
+  X(f32_load_add, 4) \
+  X(f64_load_add, 4) \
+  X(i32_load8_s_add, 4) \
+  X(i32_load8_u_add, 4) \
+  X(i32_load16_s_add, 4) \
+  X(i32_load16_u_add, 4) \
+  X(i64_load8_s_add, 4) \
+  X(i64_load8_u_add, 4) \
+  X(i64_load16_s_add, 4) \
+  X(i64_load16_u_add, 4) \
+  X(i64_load32_s_add, 4) \
+  X(i64_load32_u_add, 4) \
+  X(i32_store_add, 4) \
+  X(i64_store_add, 4) \
+  X(f32_store_add, 4) \
+  X(f64_store_add, 4) \
+  X(i32_store8_add, 4) \
+  X(i32_store16_add, 4) \
+  X(i64_store8_add, 4) \
+  X(i64_store16_add, 4) \
+  X(i64_store32_add, 4) \
   X(br_i64_nez, 2)    /* a off: jump if a != 0 (64 bits) */              \
   /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
   X(const128, 5)      /* dst bits[4] (low word first) */                 \

@@ -8,7 +8,13 @@
 // frame, whose size the validator computed.
 #include "interp/interpreter.hpp"
 
+#include <algorithm>
 #include <array>
+#ifdef WEFT_DISPATCH_PROFILE
+#include <cstdio>
+#include <string>
+#include <unordered_map>
+#endif
 #include <cstring>
 #include <vector>
 
@@ -150,6 +156,55 @@ Error host_failure(Error e) {
   return TrapKind::out_of_fuel;
 }
 
+#ifdef WEFT_DISPATCH_PROFILE
+// A developer's tool (cmake -DWEFT_DISPATCH_PROFILE=ON): counts executed handlers and
+// handler pairs, printed to standard error at exit, to pick fusions and superinstructions.
+namespace dispatch_profile {
+struct Counts {
+  std::unordered_map<const void*, uint64_t> single;
+  std::unordered_map<uint64_t, uint64_t> pairs;  // (prev index << 16) | next index
+  const void* prev = nullptr;
+  ~Counts();
+};
+Counts counts;
+inline void count(const void* h) {
+  ++counts.single[h];
+  if (counts.prev) {
+    const void* const* t = handler_table();
+    size_t a = 0, b = 0;
+    for (size_t i = 0; i < iop_count; ++i) {
+      if (t[i] == counts.prev) a = i;
+      if (t[i] == h) b = i;
+    }
+    ++counts.pairs[(uint64_t(a) << 16) | b];
+  }
+  counts.prev = h;
+}
+Counts::~Counts() {
+  const void* const* t = handler_table();
+  std::vector<std::pair<uint64_t, std::string>> rows;
+  uint64_t total = 0;
+  for (auto [h, n] : single) {
+    total += n;
+    for (size_t i = 0; i < iop_count; ++i)
+      if (t[i] == h) rows.emplace_back(n, std::string(iop_name(static_cast<IOp>(i))));
+  }
+  std::sort(rows.rbegin(), rows.rend());
+  std::fprintf(stderr, "dispatch profile: %llu dispatches\n", static_cast<unsigned long long>(total));
+  for (size_t i = 0; i < rows.size() && i < 40; ++i)
+    std::fprintf(stderr, "  %6.2f%%  %s\n", 100.0 * rows[i].first / total, rows[i].second.c_str());
+  std::vector<std::pair<uint64_t, std::string>> prow;
+  for (auto [k, n] : pairs)
+    prow.emplace_back(n, std::string(iop_name(static_cast<IOp>(k >> 16))) + " -> " +
+                             std::string(iop_name(static_cast<IOp>(k & 0xffff))));
+  std::sort(prow.rbegin(), prow.rend());
+  std::fprintf(stderr, "pairs:\n");
+  for (size_t i = 0; i < prow.size() && i < 40; ++i)
+    std::fprintf(stderr, "  %6.2f%%  %s\n", 100.0 * prow[i].first / total, prow[i].second.c_str());
+}
+}  // namespace dispatch_profile
+#endif
+
 uint32_t value_slots(const std::vector<ValType>& ts) {
   uint32_t n = 0;
   for (ValType t : ts) n += t == ValType::v128 ? 2 : 1;
@@ -203,12 +258,30 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
 
   // Operands of the current instruction.
 #define OP(i) read_operand(pc, i)
+#ifdef WEFT_DISPATCH_PROFILE
+#define PROFILE() dispatch_profile::count(read_handler(pc))
+#else
+#define PROFILE() (void)0
+#endif
 #define NEXT(n)                                \
   do {                                         \
     pc += handler_size + operand_size * (n);   \
+    PROFILE();                                 \
     goto* read_handler(pc);                    \
   } while (0)
-#define DISPATCH() goto* read_handler(pc)
+#define DISPATCH()  \
+  do {              \
+    PROFILE();      \
+    goto* read_handler(pc); \
+  } while (0)
+  // A taken branch whose operand i is the offset. Jumping back means looping: see back_edge.
+#define JUMP(i)                                                                       \
+  do {                                                                                \
+    int32_t rel_ = static_cast<int32_t>(OP(i));                                       \
+    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size * (i)) + rel_;      \
+    if (rel_ < 0) goto back_edge;                                                     \
+    DISPATCH();                                                                       \
+  } while (0)
 #define TRAP(kind)   \
   do {               \
     trap = (kind);   \
@@ -303,29 +376,51 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
     std::memcpy(mem + ea, &v, sizeof(M));                                 \
     NEXT(3);                                                              \
   }
-  WEFT_LOAD(i32_load, u32, u32)
-  WEFT_LOAD(i64_load, u64, u64)
-  WEFT_LOAD(f32_load, f32, f32)
-  WEFT_LOAD(f64_load, f64, f64)
-  WEFT_LOAD(i32_load8_s, int8_t, u32)
-  WEFT_LOAD(i32_load8_u, uint8_t, u32)
-  WEFT_LOAD(i32_load16_s, int16_t, u32)
-  WEFT_LOAD(i32_load16_u, uint16_t, u32)
-  WEFT_LOAD(i64_load8_s, int8_t, u64)
-  WEFT_LOAD(i64_load8_u, uint8_t, u64)
-  WEFT_LOAD(i64_load16_s, int16_t, u64)
-  WEFT_LOAD(i64_load16_u, uint16_t, u64)
-  WEFT_LOAD(i64_load32_s, int32_t, u64)
-  WEFT_LOAD(i64_load32_u, uint32_t, u64)
-  WEFT_STORE(i32_store, u32, u32)
-  WEFT_STORE(i64_store, u64, u64)
-  WEFT_STORE(f32_store, f32, f32)
-  WEFT_STORE(f64_store, f64, f64)
-  WEFT_STORE(i32_store8, u32, uint8_t)
-  WEFT_STORE(i32_store16, u32, uint16_t)
-  WEFT_STORE(i64_store8, u64, uint8_t)
-  WEFT_STORE(i64_store16, u64, uint16_t)
-  WEFT_STORE(i64_store32, u64, uint32_t)
+  // The address is the sum of two slots (a lowered i32.add, wrapping at 32 bits).
+#define WEFT_LOAD_ADD(name, M, R)                                                         \
+  op_##name##_add : {                                                                     \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + \
+                  OP(3);                                                                  \
+    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);                  \
+    M v;                                                                                  \
+    std::memcpy(&v, mem + ea, sizeof(M));                                                 \
+    wr<R>(fp, OP(0), static_cast<R>(v));                                                  \
+    NEXT(4);                                                                              \
+  }
+#define WEFT_STORE_ADD(name, V, M)                                                        \
+  op_##name##_add : {                                                                     \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(0)) + rd<u32>(fp, OP(1)))) + \
+                  OP(3);                                                                  \
+    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);                  \
+    M v = static_cast<M>(rd<V>(fp, OP(2)));                                               \
+    std::memcpy(mem + ea, &v, sizeof(M));                                                 \
+    NEXT(4);                                                                              \
+  }
+#define WEFT_LOAD_BOTH(name, M, R) WEFT_LOAD(name, M, R) WEFT_LOAD_ADD(name, M, R)
+#define WEFT_STORE_BOTH(name, V, M) WEFT_STORE(name, V, M) WEFT_STORE_ADD(name, V, M)
+  WEFT_LOAD_BOTH(i32_load, u32, u32)
+  WEFT_LOAD_BOTH(i64_load, u64, u64)
+  WEFT_LOAD_BOTH(f32_load, f32, f32)
+  WEFT_LOAD_BOTH(f64_load, f64, f64)
+  WEFT_LOAD_BOTH(i32_load8_s, int8_t, u32)
+  WEFT_LOAD_BOTH(i32_load8_u, uint8_t, u32)
+  WEFT_LOAD_BOTH(i32_load16_s, int16_t, u32)
+  WEFT_LOAD_BOTH(i32_load16_u, uint16_t, u32)
+  WEFT_LOAD_BOTH(i64_load8_s, int8_t, u64)
+  WEFT_LOAD_BOTH(i64_load8_u, uint8_t, u64)
+  WEFT_LOAD_BOTH(i64_load16_s, int16_t, u64)
+  WEFT_LOAD_BOTH(i64_load16_u, uint16_t, u64)
+  WEFT_LOAD_BOTH(i64_load32_s, int32_t, u64)
+  WEFT_LOAD_BOTH(i64_load32_u, uint32_t, u64)
+  WEFT_STORE_BOTH(i32_store, u32, u32)
+  WEFT_STORE_BOTH(i64_store, u64, u64)
+  WEFT_STORE_BOTH(f32_store, f32, f32)
+  WEFT_STORE_BOTH(f64_store, f64, f64)
+  WEFT_STORE_BOTH(i32_store8, u32, uint8_t)
+  WEFT_STORE_BOTH(i32_store16, u32, uint16_t)
+  WEFT_STORE_BOTH(i64_store8, u64, uint8_t)
+  WEFT_STORE_BOTH(i64_store16, u64, uint16_t)
+  WEFT_STORE_BOTH(i64_store32, u64, uint32_t)
 
   // ---- internal operations ---------------------------------------------------------------
 op_copy64:
@@ -341,25 +436,20 @@ op_const64:
   wr<u64>(fp, OP(0), static_cast<u64>(OP(1)) | (static_cast<u64>(OP(2)) << 32));
   NEXT(3);
 op_br:
-  pc += static_cast<std::ptrdiff_t>(handler_size) + static_cast<int32_t>(OP(0));
-  DISPATCH();
+  JUMP(0);
 op_br_if:
   if (rd<u32>(fp, OP(0)) != 0) {
-    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size) + static_cast<int32_t>(OP(1));
-    DISPATCH();
+    JUMP(1);
   }
   NEXT(2);
 op_br_unless:
   if (rd<u32>(fp, OP(0)) == 0) {
-    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size) + static_cast<int32_t>(OP(1));
-    DISPATCH();
+    JUMP(1);
   }
   NEXT(2);
 #define WEFT_BR_CMP(name, T, cmp)                                                        \
   op_##name : if (rd<T>(fp, OP(0)) cmp rd<T>(fp, OP(1))) {                               \
-    pc += static_cast<std::ptrdiff_t>(handler_size + 2 * operand_size) +                 \
-          static_cast<int32_t>(OP(2));                                                   \
-    DISPATCH();                                                                          \
+    JUMP(2);                                                                             \
   }                                                                                      \
   NEXT(3);
   WEFT_BR_CMP(br_i32_eq, u32, ==)
@@ -385,14 +475,12 @@ op_br_unless:
 #undef WEFT_BR_CMP
 op_br_i64_eqz:
   if (rd<u64>(fp, OP(0)) == 0) {
-    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size) + static_cast<int32_t>(OP(1));
-    DISPATCH();
+    JUMP(1);
   }
   NEXT(2);
 op_br_i64_nez:
   if (rd<u64>(fp, OP(0)) != 0) {
-    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size) + static_cast<int32_t>(OP(1));
-    DISPATCH();
+    JUMP(1);
   }
   NEXT(2);
 op_br_table: {
@@ -402,6 +490,7 @@ op_br_table: {
   int32_t rel;
   std::memcpy(&rel, field, 4);
   pc = field + rel;
+  if (rel < 0) goto back_edge;
   DISPATCH();
 }
 op_ret: {
@@ -597,6 +686,15 @@ op_ref_is_null:
   NEXT(2);
 op_unreachable:
   TRAP(TrapKind::unreachable);
+back_edge:
+  // Every backward jump goes to the body of a loop, just after the loop's loop_entry,
+  // whose operand (the 4 bytes before the target) is the cost of one iteration.
+  s.fuel -= read_operand(pc - handler_size - operand_size, 0);
+  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) {
+    trap = stop_reason(s);
+    goto trap_exit;
+  }
+  DISPATCH();
 op_loop_entry:
   s.fuel -= OP(0);
   if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) {
@@ -624,6 +722,7 @@ error_exit:
 #undef NEXT
 #undef DISPATCH
 #undef TRAP
+#undef JUMP
 #undef LOAD_MEMORY
 }
 

@@ -287,6 +287,61 @@ constexpr FusedCompare fused_compares[] = {
 };
 }  // namespace
 
+const void* FuncLowering::producer_of(const StackEntry& e) const {
+  if (dead() || m_producer_field == 0 || m_producer_end != m_code.size() || e.src != e.home)
+    return nullptr;
+  uint32_t dst;
+  std::memcpy(&dst, m_code.data() + m_producer_field, 4);
+  if (dst != e.home * 8) return nullptr;
+  const void* handler;
+  std::memcpy(&handler, m_code.data() + m_producer_field - interp::handler_size, sizeof handler);
+  return handler;
+}
+
+std::optional<const void*> FuncLowering::fused_address(IOp iop, const StackEntry& addr) const {
+  const void* h = producer_of(addr);
+  if (h == nullptr || h != m_handlers[static_cast<size_t>(IOp::i32_add)]) return std::nullopt;
+  static constexpr std::pair<IOp, IOp> forms[] = {
+      {IOp::i32_load, IOp::i32_load_add},         {IOp::i64_load, IOp::i64_load_add},
+      {IOp::f32_load, IOp::f32_load_add},         {IOp::f64_load, IOp::f64_load_add},
+      {IOp::i32_load8_s, IOp::i32_load8_s_add},   {IOp::i32_load8_u, IOp::i32_load8_u_add},
+      {IOp::i32_load16_s, IOp::i32_load16_s_add}, {IOp::i32_load16_u, IOp::i32_load16_u_add},
+      {IOp::i64_load8_s, IOp::i64_load8_s_add},   {IOp::i64_load8_u, IOp::i64_load8_u_add},
+      {IOp::i64_load16_s, IOp::i64_load16_s_add}, {IOp::i64_load16_u, IOp::i64_load16_u_add},
+      {IOp::i64_load32_s, IOp::i64_load32_s_add}, {IOp::i64_load32_u, IOp::i64_load32_u_add},
+      {IOp::i32_store, IOp::i32_store_add},       {IOp::i64_store, IOp::i64_store_add},
+      {IOp::f32_store, IOp::f32_store_add},       {IOp::f64_store, IOp::f64_store_add},
+      {IOp::i32_store8, IOp::i32_store8_add},     {IOp::i32_store16, IOp::i32_store16_add},
+      {IOp::i64_store8, IOp::i64_store8_add},     {IOp::i64_store16, IOp::i64_store16_add},
+      {IOp::i64_store32, IOp::i64_store32_add},
+  };
+  for (auto [plain, fused] : forms)
+    if (plain == iop) return m_handlers[static_cast<size_t>(fused)];
+  return std::nullopt;  // SIMD loads and stores keep their address computation
+}
+
+bool FuncLowering::invert_compare(const StackEntry& value) {
+  const void* h = producer_of(value);
+  if (h == nullptr) return false;
+  static constexpr std::pair<IOp, IOp> inverse[] = {
+      {IOp::i32_eq, IOp::i32_ne},     {IOp::i32_ne, IOp::i32_eq},     {IOp::i32_lt_s, IOp::i32_ge_s},
+      {IOp::i32_ge_s, IOp::i32_lt_s}, {IOp::i32_lt_u, IOp::i32_ge_u}, {IOp::i32_ge_u, IOp::i32_lt_u},
+      {IOp::i32_gt_s, IOp::i32_le_s}, {IOp::i32_le_s, IOp::i32_gt_s}, {IOp::i32_gt_u, IOp::i32_le_u},
+      {IOp::i32_le_u, IOp::i32_gt_u}, {IOp::i64_eq, IOp::i64_ne},     {IOp::i64_ne, IOp::i64_eq},
+      {IOp::i64_lt_s, IOp::i64_ge_s}, {IOp::i64_ge_s, IOp::i64_lt_s}, {IOp::i64_lt_u, IOp::i64_ge_u},
+      {IOp::i64_ge_u, IOp::i64_lt_u}, {IOp::i64_gt_s, IOp::i64_le_s}, {IOp::i64_le_s, IOp::i64_gt_s},
+      {IOp::i64_gt_u, IOp::i64_le_u}, {IOp::i64_le_u, IOp::i64_gt_u},
+  };
+  for (auto [from, to] : inverse) {
+    if (h == m_handlers[static_cast<size_t>(from)]) {
+      const void* t = m_handlers[static_cast<size_t>(to)];
+      std::memcpy(m_code.data() + m_producer_field - interp::handler_size, &t, sizeof t);
+      return true;  // still the producer of the (inverted) value
+    }
+  }
+  return false;
+}
+
 size_t FuncLowering::emit_cond_jump(const StackEntry& cond, bool when_true, Producer p) {
   // The comparison that computed `cond` is the last instruction and wrote only `cond`'s
   // home, which nothing else reads: it becomes the jump, `cmp dst a b` -> `br_cmp a b off`

@@ -45,7 +45,7 @@ struct ControlFrame {
   bool unreachable = false;   ///< the spec's flag: the stack is polymorphic after br/return/...
   bool dead_on_entry = false; ///< the frame is nested in unreachable code: emit nothing
   bool is_function = false;
-  size_t loop_start = 0;       ///< loop: code offset branches go back to
+  size_t loop_start = 0;       ///< loop: code offset branches go back to (after loop_entry)
   uint32_t fixups = 0;         ///< chain of forward branch fields to patch (1 + position)
   uint32_t else_fixup = 0;     ///< if: the br_unless field (1 + position)
   size_t cost_field = 0;       ///< loop: the loop_entry's cost operand (0 in dead code)
@@ -117,6 +117,14 @@ class FuncLowering {
   /// Emits a jump taken when `cond` is non-zero (`when_true`) or zero, fusing it with the
   /// comparison that just computed `cond` when there is one. Returns the offset field.
   size_t emit_cond_jump(const StackEntry& cond, bool when_true, Producer producer);
+  /// When `addr` was just computed by an i32.add into its home, the handler of the form of
+  /// load/store `iop` that adds the address itself.
+  std::optional<const void*> fused_address(interp::IOp iop, const StackEntry& addr) const;
+  /// When `value` was just computed by an integer comparison into its home, turns that
+  /// comparison into its inverse (for i32.eqz) and returns true.
+  bool invert_compare(const StackEntry& value);
+  /// The handler of the last instruction when it is the producer of `e`, in e's home.
+  const void* producer_of(const StackEntry& e) const;
   // ---- control
   Result<BlockType> read_block_type();
   void push_ctrl(Op kind, BlockType type);

@@ -79,6 +79,14 @@ Result<void> FuncLowering::lower_generic(Op op) {
     if (info.kind == OpKind::load) {
       WEFT_TRY(StackEntry addr, pop(ValType::i32));
       push(sig.result);
+      if (auto fused = fused_address(iop, addr)) {
+        // `add t a b; load d t off` -> `load_add d a b off`: d is t's home, as t was popped.
+        size_t dst_field = m_producer_field;
+        std::memcpy(m_code.data() + dst_field - interp::handler_size, &*fused, sizeof(void*));
+        emit_u32(offset);
+        mark_producer(dst_field);
+        return {};
+      }
       emit_op(iop);
       size_t dst_field = m_code.size();
       emit_slot(m_stack.back().home);
@@ -88,6 +96,16 @@ Result<void> FuncLowering::lower_generic(Op op) {
     } else {
       WEFT_TRY(StackEntry value, pop(sig.params[1]));
       WEFT_TRY(StackEntry addr, pop(ValType::i32));
+      if (auto fused = fused_address(iop, addr)) {
+        // `add t a b; store t v off` -> `store_add a b v off`.
+        std::memcpy(m_code.data() + m_producer_field - interp::handler_size, &*fused, sizeof(void*));
+        remove_operand_field(m_producer_field);
+        m_code.resize(m_code.size() - 4);
+        forget_producer();
+        emit_slot(value.src);
+        emit_u32(offset);
+        return {};
+      }
       emit_op(iop);
       emit_slot(addr.src);
       emit_slot(value.src);
@@ -99,6 +117,11 @@ Result<void> FuncLowering::lower_generic(Op op) {
   StackEntry args[3];
   for (int i = sig.param_count - 1; i >= 0; --i) {
     WEFT_TRY(args[i], pop(sig.params[i]));
+  }
+  if (op == Op::i32_eqz && invert_compare(args[0])) {
+    // `cmp t a b; i32.eqz t` -> `!cmp t a b`: the result's home is t's.
+    push(sig.result);
+    return {};
   }
   push(sig.result);
   emit_op(iop);
@@ -559,11 +582,13 @@ Result<void> FuncLowering::lower_control(Op op) {
       push_types(bt.params);
       ControlFrame& c = m_ctrls.back();
       if (op == Op::loop) {
-        // Back-edges land on the check, so every iteration pays the body's cost.
-        c.loop_start = m_code.size();
+        // The check runs once on entry. Back-edges land just after it, on the body: a
+        // taken backward branch charges the cost it reads in the check's operand, right
+        // before its target (interpreter.cpp, back_edge), saving a dispatch per iteration.
         emit_op(IOp::loop_entry);
         if (!dead()) c.cost_field = m_code.size();
         emit_u32(0);
+        c.loop_start = m_code.size();
         m_meters.push_back(static_cast<uint32_t>(m_ctrls.size() - 1));
       }
       if (op == Op::if_) {
