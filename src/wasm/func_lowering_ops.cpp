@@ -118,6 +118,14 @@ Result<void> FuncLowering::lower_generic(Op op) {
   for (int i = sig.param_count - 1; i >= 0; --i) {
     WEFT_TRY(args[i], pop(sig.params[i]));
   }
+  if (op == Op::i32_sub && is_const_slot(args[1].src)) {
+    // x - C is x + (-C) modulo 2^32: an add, which a following load or store absorbs.
+    uint32_t c = static_cast<uint32_t>(m_consts[args[1].src - k_const_slot]);
+    if (auto negated = const_slot(static_cast<uint32_t>(0u - c))) {
+      args[1].src = *negated;
+      iop = IOp::i32_add;
+    }
+  }
   if (op == Op::i32_eqz && invert_compare(args[0])) {
     // `cmp t a b; i32.eqz t` -> `!cmp t a b`: the result's home is t's.
     push(sig.result);
