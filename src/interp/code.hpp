@@ -104,6 +104,8 @@
   X(i64_store16_add, 4) \
   X(i64_store32_add, 4) \
   X(br_i64_nez, 2)    /* a off: jump if a != 0 (64 bits) */              \
+  X(i32_add3, 4)      /* dst a b c: a + b + c (two i32.add in a row) */  \
+  X(copy64x2, 4)      /* d1 s1 d2 s2: two copy64 in a row, in order */   \
   /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
   X(const128, 5)      /* dst bits[4] (low word first) */                 \
   X(lane_get8_s, 3)   /* dst src lane */                                 \

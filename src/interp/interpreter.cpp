@@ -426,6 +426,10 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
 op_copy64:
   std::memcpy(fp + OP(0), fp + OP(1), 8);
   NEXT(2);
+op_copy64x2:
+  std::memcpy(fp + OP(0), fp + OP(1), 8);
+  std::memcpy(fp + OP(2), fp + OP(3), 8);
+  NEXT(4);
 op_copy128:
   std::memmove(fp + OP(0), fp + OP(1), 16);
   NEXT(2);
@@ -473,6 +477,9 @@ op_br_unless:
   WEFT_BR_CMP(br_i64_ge_s, int64_t, >=)
   WEFT_BR_CMP(br_i64_ge_u, u64, >=)
 #undef WEFT_BR_CMP
+op_i32_add3:
+  wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)) + rd<u32>(fp, OP(3)));
+  NEXT(4);
 op_br_i64_eqz:
   if (rd<u64>(fp, OP(0)) == 0) {
     JUMP(1);

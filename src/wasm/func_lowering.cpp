@@ -183,6 +183,23 @@ void FuncLowering::emit_slot(uint32_t slot) {
 
 void FuncLowering::emit_copy(ValType t, uint32_t dst, uint32_t src) {
   if (dst == src) return;
+  if (t != ValType::v128 && !dead() && m_copy_end != 0 && m_copy_end == m_code.size()) {
+    // Two copies in a row are one instruction (no label between them).
+    size_t at = m_code.size() - interp::handler_size - 2 * interp::operand_size;
+    const void* h = m_handlers[static_cast<size_t>(IOp::copy64x2)];
+    std::memcpy(m_code.data() + at, &h, sizeof h);
+    emit_slot(dst);
+    emit_slot(src);
+    m_copy_end = 0;
+    return;
+  }
+  if (t != ValType::v128 && !dead()) {
+    emit_op(IOp::copy64);
+    emit_slot(dst);
+    emit_slot(src);
+    m_copy_end = m_code.size();
+    return;
+  }
   emit_op(t == ValType::v128 ? IOp::copy128 : IOp::copy64);
   emit_slot(dst);
   emit_slot(src);
@@ -458,6 +475,7 @@ void FuncLowering::add_fixup(uint32_t& chain, size_t field) {
 }
 
 void FuncLowering::resolve_fixups(uint32_t chain, size_t target) {
+  if (target == m_code.size()) m_copy_end = 0;  // a label here: nothing merges across it
   while (chain != 0) {
     size_t field = chain - 1;
     uint32_t next;

@@ -179,6 +179,9 @@ class FuncLowering {
 
   size_t m_producer_field = 0;  ///< 0, or the dst field of the last producer
   size_t m_producer_end = 0;    ///< code size just after that producer
+  /// Code size just after the last copy64, which the next copy may merge with; 0 once a
+  /// label (a branch target) is placed after it.
+  size_t m_copy_end = 0;
 
   /// Pseudo slot indices from here on name constants (index - k_const_slot in m_consts).
   static constexpr uint32_t k_const_slot = 1u << 28;

@@ -126,6 +126,23 @@ Result<void> FuncLowering::lower_generic(Op op) {
       iop = IOp::i32_add;
     }
   }
+  if (op == Op::i32_add) {
+    // `add t x y; add d t z` (or z t) -> `add3 d x y z`: the first add's result had no
+    // other reader, and d is where it was (or just above).
+    const void* add = m_handlers[static_cast<size_t>(IOp::i32_add)];
+    int chained = producer_of(args[0]) == add ? 0 : producer_of(args[1]) == add ? 1 : -1;
+    if (chained >= 0) {
+      size_t dst_field = m_producer_field;
+      const void* h = m_handlers[static_cast<size_t>(IOp::i32_add3)];
+      std::memcpy(m_code.data() + dst_field - interp::handler_size, &h, sizeof h);
+      push(sig.result);
+      uint32_t d = m_stack.back().home * 8;
+      std::memcpy(m_code.data() + dst_field, &d, 4);
+      emit_slot(args[1 - chained].src);
+      mark_producer(dst_field);
+      return {};
+    }
+  }
   if (op == Op::i32_eqz && invert_compare(args[0])) {
     // `cmp t a b; i32.eqz t` -> `!cmp t a b`: the result's home is t's.
     push(sig.result);
@@ -597,6 +614,7 @@ Result<void> FuncLowering::lower_control(Op op) {
         if (!dead()) c.cost_field = m_code.size();
         emit_u32(0);
         c.loop_start = m_code.size();
+        m_copy_end = 0;
         m_meters.push_back(static_cast<uint32_t>(m_ctrls.size() - 1));
       }
       if (op == Op::if_) {
@@ -758,6 +776,7 @@ Result<void> FuncLowering::lower_branch(Op op) {
       if (t.is_function || branch_needs_copies(t)) {
         // A trampoline after the table moves the values, then jumps.
         int32_t rel = static_cast<int32_t>(m_code.size() - field);
+        m_copy_end = 0;
         std::memcpy(m_code.data() + field, &rel, 4);
         if (t.is_function) {
           emit_return();
