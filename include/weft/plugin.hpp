@@ -27,10 +27,12 @@ namespace weft {
 
 // ---- manifest ---------------------------------------------------------------------------
 
-/// One wasm source of a manifest, already read (path) or decoded (base64 `data`).
+/// One wasm source of a manifest, already read (`path`), decoded (base64 `data`) or fetched
+/// (`url`, with its optional `method` and `headers`, over HTTP or HTTPS when the manifest is
+/// parsed).
 struct ManifestWasm {
   std::string name;               ///< "" when none was given (the main module then)
-  std::string source;             ///< "path:...", "data" — for messages
+  std::string source;             ///< "path:...", "data", "url:..." — for messages
   std::vector<uint8_t> bytes;
   std::optional<std::string> hash;  ///< lower-case hex sha256, verified when loaded
 };
@@ -42,19 +44,28 @@ struct ManifestPath {
   bool read_only = false;  ///< the key had the `ro:` prefix
 };
 
-/// Extism's manifest (https://extism.org/docs/concepts/manifest), minus `url` sources.
+/// Extism's manifest (https://extism.org/docs/concepts/manifest).
 struct Manifest {
   std::vector<ManifestWasm> wasm;
   std::optional<uint32_t> max_pages;                 ///< memory.max_pages
-  std::optional<uint64_t> max_http_response_bytes;   ///< memory.max_http_response_bytes (kept, unused)
+  /// memory.max_http_response_bytes: the largest response body http_request accepts
+  /// (default 50 MiB, Extism's).
+  std::optional<uint64_t> max_http_response_bytes;
   std::optional<uint64_t> max_var_bytes;             ///< memory.max_var_bytes (default 1 MiB)
   std::map<std::string, std::string> config;
-  std::vector<std::string> allowed_hosts;            ///< kept for http (not implemented yet)
+  /// The hosts http_request may reach: globs with `*` and `?` over the URL's host name
+  /// (redirect targets included). Empty: none.
+  std::vector<std::string> allowed_hosts;
   std::vector<ManifestPath> allowed_paths;
   std::optional<uint64_t> timeout_ms;
+  /// Whether http_headers shows the plugin its responses' headers. Not part of Extism's JSON:
+  /// the host's decision (Extism's PluginBuilder::with_http_response_headers), off by default.
+  bool allow_http_response_headers = false;
 
-  /// Parses Extism's JSON. Relative `path` sources are read relative to `base_dir`. Errors
-  /// (kind usage, io for unreadable files) name the JSON path: "wasm[1].hash: ...".
+  /// Parses Extism's JSON. Relative `path` sources are read relative to `base_dir`; `url`
+  /// sources are fetched now (redirects followed, non-2xx refused). Errors (kind usage, io for
+  /// unreadable files and failed fetches) name the JSON path ("wasm[1].hash: ...") or, for a
+  /// url, the source ("wasm[0] (url:https://...): HTTP status 404").
   static Result<Manifest> parse_json(std::string_view json, const std::string& base_dir = ".");
   /// A manifest file (JSON), or a raw .wasm file (starts with "\0asm") as a manifest of one
   /// module.
@@ -200,3 +211,6 @@ class Plugin {
 };
 
 }  // namespace weft
+
+// PluginPool: instances of one CompiledPlugin leased to concurrent callers.
+#include "weft/pool.hpp"  // IWYU pragma: export

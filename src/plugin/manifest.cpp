@@ -1,5 +1,5 @@
-// Extism manifests: the JSON schema (rapidjson), wasm sources (path, base64 data), sha256
-// verification, and raw .wasm files as one-module manifests.
+// Extism manifests: the JSON schema (rapidjson), wasm sources (path, base64 data, url fetched
+// with libcurl by fetch.cpp), sha256 verification, and raw .wasm files as one-module manifests.
 #include <array>
 #include <cstring>
 #include <fstream>
@@ -15,6 +15,7 @@
 #pragma clang diagnostic ignored "-Wambiguous-reversed-operator"
 #endif
 
+#include "plugin/fetch.hpp"
 #include "weft/plugin.hpp"
 
 namespace weft {
@@ -190,6 +191,7 @@ Result<Manifest> Manifest::parse_json(std::string_view json, const std::string& 
         if (!w.IsObject()) return at(p, "expected an object");
         ManifestWasm mw;
         int sources = 0;
+        std::optional<plugin_detail::UrlSource> url;
         for (auto f = w.MemberBegin(); f != w.MemberEnd(); ++f) {
           std::string fk = f->name.GetString();
           const rapidjson::Value& fv = f->value;
@@ -210,7 +212,10 @@ Result<Manifest> Manifest::parse_json(std::string_view json, const std::string& 
             if (!bytes) return at(fp, "not valid base64");
             mw.bytes = std::move(*bytes);
           } else if (fk == "url") {
-            return at(fp, "url sources are not supported yet", ErrorKind::unsupported);
+            ++sources;
+            mw.source = std::string("url:") + fv.GetString();
+            if (!url) url.emplace();
+            url->url = fv.GetString();
           } else if (fk == "name") {
             mw.name = fv.GetString();
           } else if (fk == "hash") {
@@ -218,17 +223,37 @@ Result<Manifest> Manifest::parse_json(std::string_view json, const std::string& 
             std::string h = fv.GetString();
             for (char& c : h) c = char(std::tolower(static_cast<unsigned char>(c)));
             mw.hash = h;
-          } else if (fk == "headers" || fk == "method") {
-            // url options: accepted, unused without url
+          } else if (fk == "method") {
+            // url options (accepted, unused, with path and data)
+            if (!fv.IsString()) return at(fp, "expected a string");
+            if (!url) url.emplace();
+            url->method = fv.GetString();
+          } else if (fk == "headers") {
+            if (!fv.IsObject()) return at(fp, "expected an object of strings");
+            if (!url) url.emplace();
+            for (auto h = fv.MemberBegin(); h != fv.MemberEnd(); ++h) {
+              if (!h->value.IsString())
+                return at(fp + "." + h->name.GetString(), "expected a string");
+              url->headers.emplace_back(h->name.GetString(), h->value.GetString());
+            }
           } else {
             return at(fp, "unknown field");
           }
         }
         if (sources != 1) return at(p, "needs exactly one of path, data or url");
+        // A url is fetched once the whole entry is read (method and headers may follow it);
+        // its errors name the URL, the one thing a reader can check.
+        std::string where = p + ".hash";
+        if (mw.source.starts_with("url:")) {
+          where = p + " (" + mw.source + ")";
+          auto bytes = plugin_detail::fetch_url(*url);
+          if (!bytes) return at(where, bytes.error().message, bytes.error().kind);
+          mw.bytes = std::move(*bytes);
+        }
         if (mw.hash) {
           std::string actual = sha256_hex(mw.bytes);
           if (actual != *mw.hash)
-            return at(p + ".hash", "sha256 mismatch: expected " + *mw.hash + ", got " + actual);
+            return at(where, "sha256 mismatch: expected " + *mw.hash + ", got " + actual);
         }
         m.wasm.push_back(std::move(mw));
       }

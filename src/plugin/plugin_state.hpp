@@ -2,6 +2,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -65,6 +66,15 @@ struct PluginState {
   bool in_call = false;
   CallStatus last_status = CallStatus::ok;
   std::shared_ptr<CancelState> cancel = std::make_shared<CancelState>();
+
+  // ---- HTTP (src/abi/extism/http.cpp) ---------------------------------------------------
+  /// When the running call must end (its timeout), set by Plugin::call; bounds HTTP requests.
+  std::optional<std::chrono::steady_clock::time_point> call_deadline;
+  int32_t http_status = 0;  ///< of the last http_request's response (http_status_code)
+  /// The last response's headers as a JSON object, kept only when the manifest allows
+  /// plugins to see them (http_headers).
+  std::optional<std::string> http_headers_json;
+  // ---- end HTTP ----------------------------------------------------------------------------
 
   void log(LogLevel level, std::string_view message) const;
   uint64_t vars_bytes() const;

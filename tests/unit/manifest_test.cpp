@@ -110,11 +110,29 @@ TEST(Manifest, ErrorsNameTheJsonPath) {
             std::string::npos);
 }
 
-TEST(Manifest, UrlSourcesNotYetSupported) {
-  auto m = Manifest::parse_json(R"({"wasm": [{"url": "https://example.com/p.wasm"}]})");
+// url sources that are refused before any request is made (fetching is covered by
+// tests/plugin/http_test.cpp, against a local server).
+TEST(Manifest, UrlSourceErrorsBeforeFetching) {
+  EXPECT_NE(error_of(R"({"wasm": [{"url": 5}]})").find("wasm[0].url: expected a string"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"wasm": [{"url": "http://127.0.0.1:1/p.wasm", "headers": {"k": 1}}]})")
+                .find("wasm[0].headers.k: expected a string"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"wasm": [{"url": "http://127.0.0.1:1/p.wasm", "headers": []}]})")
+                .find("wasm[0].headers: expected an object of strings"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"wasm": [{"url": "http://127.0.0.1:1/p.wasm", "method": 1}]})")
+                .find("wasm[0].method: expected a string"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"wasm": [{"url": "http://127.0.0.1:1/p.wasm", "data": "AGFzbQEAAAA="}]})")
+                .find("wasm[0]: needs exactly one of path, data or url"),
+            std::string::npos);
+  auto m = Manifest::parse_json(R"({"wasm": [{"url": "ftp://example.com/p.wasm"}]})");
   ASSERT_FALSE(m);
-  EXPECT_EQ(m.error().kind, ErrorKind::unsupported);
-  EXPECT_NE(m.error().message.find("wasm[0].url"), std::string::npos);
+  EXPECT_EQ(m.error().kind, ErrorKind::usage);
+  const std::string& msg = m.error().message;
+  EXPECT_NE(msg.find("manifest: wasm[0] (url:ftp://example.com/p.wasm): "), std::string::npos) << msg;
+  EXPECT_NE(msg.find("only http and https are supported"), std::string::npos) << msg;
 }
 
 TEST(Manifest, MissingPathIsIo) {

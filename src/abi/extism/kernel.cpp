@@ -1,8 +1,9 @@
 // The extism:host/env kernel, native: every function of Extism's kernel ABI over the host's
-// KernelMemory and the plugin's state (config, vars, logging). HTTP is not implemented yet:
-// http_request traps with a clear message, so plugins that import it still link.
+// KernelMemory and the plugin's state (config, vars, logging). HTTP (http_request,
+// http_status_code, http_headers) is in http.cpp.
 #include <string>
 
+#include "abi/extism/http.hpp"
 #include "plugin/plugin_state.hpp"
 
 namespace weft::extism {
@@ -36,7 +37,11 @@ void define_env(Linker& linker, plugin_detail::PluginState& state) {
 
   // -- memory blocks
   linker.define_func(k_env, "alloc", [s](uint64_t n) -> uint64_t { return s->memory.alloc(n); });
-  linker.define_func(k_env, "free", [s](uint64_t h) { s->memory.free(h); });
+  linker.define_func(k_env, "free", [s](uint64_t h) {
+    // As Extism's kernel does: the input's bytes are gone with its block, so its length is 0.
+    if (h && h == s->call.input && s->memory.live(h)) s->call.input_length = 0;
+    s->memory.free(h);
+  });
   linker.define_func(k_env, "length", [s](uint64_t h) -> uint64_t { return s->memory.length(h); });
   linker.define_func(k_env, "length_unsafe",
                      [s](uint64_t h) -> uint64_t { return s->memory.length(h); });
@@ -152,12 +157,8 @@ void define_env(Linker& linker, plugin_detail::PluginState& state) {
     return s->log_level == LogLevel::off ? INT32_MAX : int32_t(s->log_level);
   });
 
-  // -- HTTP: not implemented yet (next step); defined so that plugins importing it link.
-  linker.define_func(k_env, "http_request", [](uint64_t, uint64_t) -> Result<uint64_t> {
-    return trap("http_request: HTTP is not supported by weft yet");
-  });
-  linker.define_func(k_env, "http_status_code", []() -> int32_t { return 0; });
-  linker.define_func(k_env, "http_headers", []() -> uint64_t { return 0; });
+  // -- HTTP: http_request, http_status_code, http_headers (http.cpp, over libcurl).
+  define_http(linker, state);
 }
 
 }  // namespace weft::extism
