@@ -182,7 +182,7 @@ const Command& call_command() {
       "bytes to standard output.\n"
       "  --config K=V        a config entry (over the manifest's)\n"
       "  --wasi              link WASI preview 1; --allow-path preopens a directory\n"
-      "  --allow-host GLOB   kept for HTTP, which weft does not support yet\n"
+      "  --allow-host GLOB   a host http_request may reach (glob: *.example.com); none by default\n"
       "  --timeout MS        per-call timeout; --fuel N an instruction budget\n"
       "  --max-pages N       cap of the guest's memory and of the Extism memory, in 64 KiB pages\n"
       "  --log-level L       trace, debug, info, warn, error or off (default); logs go to stderr\n"

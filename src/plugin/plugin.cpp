@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "plugin/plugin_state.hpp"
+#include "plugin/watchdog.hpp"
 
 namespace weft {
 
@@ -252,35 +253,23 @@ Result<std::vector<uint8_t>> Plugin::call(std::string_view name, std::span<const
     s.cancel->cancelled = false;
   }
 
-  // The watchdog: interrupts the store when the timeout passes.
-  std::mutex wd_mutex;
-  std::condition_variable wd_cv;
-  bool wd_done = false;
+  // The timeout: the process's one watchdog thread interrupts the store if the deadline
+  // passes before the call disarms it.
   std::atomic<bool> timed_out = false;
-  std::thread watchdog;
+  std::optional<uint64_t> ticket;
+  s.call_deadline.reset();  // the deadline also bounds the call's HTTP requests
   if (s.timeout_ms) {
     auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(*s.timeout_ms);
-    watchdog = std::thread([&, deadline] {
-      std::unique_lock lock(wd_mutex);
-      if (!wd_cv.wait_until(lock, deadline, [&] { return wd_done; })) {
-        timed_out = true;
-        store.interrupt();
-      }
-    });
+    s.call_deadline = deadline;
+    ticket = plugin_detail::Watchdog::instance().arm(deadline, store, timed_out);
   }
 
   s.in_call = true;
   auto r = func->call(store, {});
   s.in_call = false;
 
-  if (watchdog.joinable()) {
-    {
-      std::lock_guard lock(wd_mutex);
-      wd_done = true;
-    }
-    wd_cv.notify_all();
-    watchdog.join();
-  }
+  if (ticket) plugin_detail::Watchdog::instance().disarm(*ticket);
+  s.call_deadline.reset();
   bool cancelled;
   {
     std::lock_guard lock(s.cancel->mutex);
@@ -313,9 +302,14 @@ Result<std::vector<uint8_t>> Plugin::call(std::string_view name, std::span<const
   if (s.call.error || rc != 0) {
     s.last_status = CallStatus::guest_error;
     std::string message;
-    if (s.call.error) {
+    if (s.call.error && s.memory.live(s.call.error)) {
       auto b = s.memory.block(s.call.error);
       message.assign(b.begin(), b.end());
+    } else if (s.call.error) {
+      // Extism's kernel accepts any offset in error_set; the message is then unreadable.
+      message = "plugin function '" + std::string(name) + "' called error_set with " +
+                std::to_string(s.call.error) + ", which is not a live block (it returned " +
+                std::to_string(rc) + ")";
     }
     if (message.empty()) message = "plugin function '" + std::string(name) + "' returned " + std::to_string(rc);
     Error e = Error::make(ErrorKind::guest, std::move(message));

@@ -42,12 +42,24 @@ expect fuel 2 "" "out of fuel" -- call "$P" loop --input "" --fuel 10000
 expect max_pages 0 "fail" "" -- call "$P" grow --input 100 --max-pages 4
 expect log 0 "1" "[debug] debug line" -- call "$P" log --input "info" --log-level debug
 expect log_off 0 "2147483647" "" -- call "$P" log --input "info"
-expect http 2 "" "HTTP is not supported" -- call "$P" http --input ""
+expect http_bad_request 2 "" 'the request needs a "url" string' -- call "$P" http --input ""
 expect no_function 1 "" "no function named 'nope'" -- call "$P" nope --input ""
 expect unlinkable 1 "" "extism:host/user" -- call "$DIR/abi_host.wasm" greet --input ""
 expect no_file 66 "" "cannot read" -- call "$tmp/missing.wasm" echo --input ""
 expect usage 64 "" "expected PLUGIN_OR_MANIFEST and FUNC" -- call "$P"
 expect bad_level 64 "" "--log-level needs" -- call "$P" echo --log-level loud
+
+# --wasi and --allow-path: a WASI plugin opens files under the preopen only.
+W=$DIR/../as/abi_wasi.wasm
+if [[ -f "$W" ]]; then
+  mkdir -p "$tmp/data" && printf 'x' >"$tmp/data/file.txt" && printf 's' >"$tmp/secret.txt"
+  expect wasi_inside 0 "0" "" -- call "$W" open_path --input file.txt --wasi --allow-path "$tmp/data:/data"
+  expect wasi_outside 0 "76" "" -- call "$W" open_path --input ../secret.txt --wasi --allow-path "$tmp/data:/data"
+  expect wasi_unlinked 1 "" "wasi_snapshot_preview1" -- call "$W" open_path --input file.txt
+else
+  echo "FAIL wasi: $W was not built"
+  failures=$((failures + 1))
+fi
 
 hash=$(sha256sum "$P" | cut -d' ' -f1)
 cat >"$tmp/good.json" <<JSON
