@@ -1,11 +1,14 @@
-// weft micro-benchmarks (Google Benchmark): compile throughput, instantiation, and the cost
-// of crossing the host/guest boundary both ways. The modules are encoded here, so the
-// benchmarks need no files.
+// weft micro-benchmarks (Google Benchmark): compile throughput, instantiation, the cost of
+// crossing the host/guest boundary both ways, and the plugin host's per-instance and per-call
+// overhead (C++ and C APIs). The modules are encoded here, so the benchmarks need no files.
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
+#include "weft/plugin.hpp"
+#include "weft/weft.h"
 #include "weft/weft.hpp"
 
 namespace {
@@ -226,6 +229,166 @@ void guest_to_host_call(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * calls);
 }
 BENCHMARK(guest_to_host_call)->Unit(benchmark::kMicrosecond);
+
+// ---- the plugin host ----------------------------------------------------------------------
+
+/// The smallest Extism plugin that takes bytes in and gives bytes out:
+///   (module
+///     (import "extism:host/env" "input_offset" (func $input_offset (result i64)))
+///     (import "extism:host/env" "input_length" (func $input_length (result i64)))
+///     (import "extism:host/env" "output_set" (func $output_set (param i64 i64)))
+///     (func (export "noop") (result i32) i32.const 0)
+///     (func (export "echo") (result i32)   ;; the output is the input block itself
+///       (call $output_set (call $input_offset) (call $input_length))
+///       i32.const 0))
+std::vector<uint8_t> echo_plugin() {
+  Bytes m = header();
+  Bytes types;
+  types.u32(3);
+  for (uint8_t x : {0x60, 0x00, 0x01, 0x7E}) types.byte(x);        // 0: [] -> [i64]
+  for (uint8_t x : {0x60, 0x02, 0x7E, 0x7E, 0x00}) types.byte(x);  // 1: [i64 i64] -> []
+  for (uint8_t x : {0x60, 0x00, 0x01, 0x7F}) types.byte(x);        // 2: [] -> [i32]
+  m.section(1, types);
+  Bytes imports;
+  imports.u32(3);
+  const std::pair<const char*, uint32_t> env[] = {
+      {"input_offset", 0}, {"input_length", 0}, {"output_set", 1}};
+  for (const auto& [name, type] : env) {
+    imports.name("extism:host/env");
+    imports.name(name);
+    imports.byte(0x00);
+    imports.u32(type);
+  }
+  m.section(2, imports);
+  Bytes funcs;
+  funcs.u32(2);
+  funcs.u32(2);
+  funcs.u32(2);
+  m.section(3, funcs);
+  Bytes exports;
+  exports.u32(2);
+  exports.name("noop");
+  exports.byte(0x00);
+  exports.u32(3);
+  exports.name("echo");
+  exports.byte(0x00);
+  exports.u32(4);
+  m.section(7, exports);
+  Bytes code;
+  code.u32(2);
+  Bytes noop;
+  for (uint8_t x : {0x00, 0x41, 0x00, 0x0B}) noop.byte(x);  // no locals; i32.const 0
+  code.u32(static_cast<uint32_t>(noop.v.size()));
+  code.append(noop);
+  Bytes echo;
+  // no locals; call 0; call 1; call 2; i32.const 0
+  for (uint8_t x : {0x00, 0x10, 0x00, 0x10, 0x01, 0x10, 0x02, 0x41, 0x00, 0x0B}) echo.byte(x);
+  code.u32(static_cast<uint32_t>(echo.v.size()));
+  code.append(echo);
+  m.section(10, code);
+  return m.v;
+}
+
+std::shared_ptr<const weft::CompiledPlugin> compiled_echo_plugin(weft::PluginOptions options = {}) {
+  weft::Engine engine;
+  auto c = weft::CompiledPlugin::create(engine, weft::Manifest::from_wasm(echo_plugin()),
+                                        std::move(options));
+  return c ? *c : nullptr;
+}
+
+/// Plugin::create from a CompiledPlugin: a store, a linker with the kernel's functions, an
+/// instance.
+void plugin_instantiate(benchmark::State& state) {
+  auto compiled = compiled_echo_plugin();
+  if (!compiled) return state.SkipWithError("the echo plugin does not compile");
+  for (auto _ : state) {
+    auto p = weft::Plugin::create(compiled);
+    if (!p) return state.SkipWithError(p.error().to_string().c_str());
+    benchmark::DoNotOptimize(p);
+  }
+}
+BENCHMARK(plugin_instantiate)->Unit(benchmark::kMicrosecond);
+
+/// Plugin::call with `state.range(0)` bytes in and the same bytes out ("echo"; "noop" for 0:
+/// nothing in or out).
+void plugin_call(benchmark::State& state, weft::PluginOptions options) {
+  auto compiled = compiled_echo_plugin(std::move(options));
+  if (!compiled) return state.SkipWithError("the echo plugin does not compile");
+  auto p = weft::Plugin::create(compiled);
+  if (!p) return state.SkipWithError(p.error().to_string().c_str());
+  std::vector<uint8_t> input(static_cast<size_t>(state.range(0)), 'x');
+  const char* name = input.empty() ? "noop" : "echo";
+  for (auto _ : state) {
+    auto out = (*p)->call(name, input);
+    if (!out || out->size() != input.size()) return state.SkipWithError("wrong output");
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * input.size()));
+}
+BENCHMARK_CAPTURE(plugin_call, no_limits, weft::PluginOptions{})
+    ->Arg(0)
+    ->Arg(16)
+    ->Arg(1024)
+    ->Arg(65536);
+/// With a timeout: a watchdog thread per call.
+BENCHMARK_CAPTURE(plugin_call, timeout, weft::PluginOptions{.timeout_ms = 60'000})->Arg(0);
+/// With fuel: metering in the interpreter and set_fuel per call.
+BENCHMARK_CAPTURE(plugin_call, fuel, weft::PluginOptions{.fuel = 1'000'000})->Arg(0);
+
+/// The same through the C API: weft_plugin_call, output kept in the plugin.
+void capi_plugin_call(benchmark::State& state) {
+  std::vector<uint8_t> wasm = echo_plugin();
+  weft_engine* engine = weft_engine_new();
+  weft_compiled_plugin* compiled =
+      weft_compiled_plugin_from_wasm(engine, wasm.data(), wasm.size(), nullptr);
+  weft_plugin* plugin = compiled ? weft_plugin_new(compiled) : nullptr;
+  std::vector<uint8_t> input(static_cast<size_t>(state.range(0)), 'x');
+  const char* name = input.empty() ? "noop" : "echo";
+  if (!plugin) state.SkipWithError(weft_last_error());
+  for (auto _ : state) {
+    if (!plugin) break;
+    if (weft_plugin_call(plugin, name, input.data(), input.size()) != WEFT_OK) {
+      state.SkipWithError(weft_plugin_error(plugin));
+      break;
+    }
+    size_t len;
+    benchmark::DoNotOptimize(weft_plugin_output(plugin, &len));
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * input.size()));
+  weft_plugin_free(plugin);
+  weft_compiled_plugin_free(compiled);
+  weft_engine_free(engine);
+}
+BENCHMARK(capi_plugin_call)->Arg(0)->Arg(1024);
+
+/// weft_pool_call from 1 and 2 threads on a pool of 2 instances: a lease, a call, an output
+/// allocated for the caller.
+void capi_pool_call(benchmark::State& state) {
+  // One pool for all the threads of a run, made once (the first thread to get here).
+  static weft_pool* pool = [] {
+    std::vector<uint8_t> wasm = echo_plugin();
+    weft_engine* engine = weft_engine_new();
+    weft_compiled_plugin* compiled =
+        weft_compiled_plugin_from_wasm(engine, wasm.data(), wasm.size(), nullptr);
+    weft_pool* p = compiled ? weft_pool_new(compiled, 2, 10'000) : nullptr;
+    weft_compiled_plugin_free(compiled);
+    weft_engine_free(engine);
+    return p;
+  }();
+  if (!pool) return state.SkipWithError(weft_last_error());
+  std::vector<uint8_t> input(16, 'x');
+  for (auto _ : state) {
+    uint8_t* out = nullptr;
+    size_t len = 0;
+    if (weft_pool_call(pool, "echo", input.data(), input.size(), &out, &len, nullptr) != WEFT_OK) {
+      state.SkipWithError(weft_last_error());
+      break;
+    }
+    weft_free(out);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(capi_pool_call)->Threads(1)->Threads(2)->UseRealTime();
 
 }  // namespace
 
