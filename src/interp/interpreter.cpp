@@ -167,17 +167,18 @@ struct Counts {
   ~Counts();
 };
 Counts counts;
+inline uint64_t index_of(const void* h) {
+  static const std::unordered_map<const void*, uint64_t> index = [] {
+    std::unordered_map<const void*, uint64_t> m;
+    const void* const* t = handler_table();
+    for (size_t i = 0; i < iop_count; ++i) m.emplace(t[i], i);
+    return m;
+  }();
+  return index.at(h);
+}
 inline void count(const void* h) {
   ++counts.single[h];
-  if (counts.prev) {
-    const void* const* t = handler_table();
-    size_t a = 0, b = 0;
-    for (size_t i = 0; i < iop_count; ++i) {
-      if (t[i] == counts.prev) a = i;
-      if (t[i] == h) b = i;
-    }
-    ++counts.pairs[(uint64_t(a) << 16) | b];
-  }
+  if (counts.prev) ++counts.pairs[(index_of(counts.prev) << 16) | index_of(h)];
   counts.prev = h;
 }
 Counts::~Counts() {
