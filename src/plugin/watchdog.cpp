@@ -31,9 +31,11 @@ struct Watchdog::Impl {
         continue;
       }
       auto first = armed.begin();
-      if (Clock::now() < first->first.first) {
-        wake.wait_until(lock, first->first.first);
-        continue;  // re-read: an earlier deadline may have been armed meanwhile
+      // A copy: the entry may be disarmed (erased) while this thread waits.
+      const Clock::time_point deadline = first->first.first;
+      if (Clock::now() < deadline) {
+        wake.wait_until(lock, deadline);
+        continue;  // re-read: the entry may be gone, or an earlier one armed
       }
       // Under the lock, so a call that disarms waits until its store was interrupted.
       first->second.fired->store(true, std::memory_order_relaxed);
