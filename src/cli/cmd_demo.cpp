@@ -1,12 +1,16 @@
 // weft demo: loads, validates and runs the embedded example modules (examples/modules), and
 // says what happened at each step. Every step has an expected outcome, so the demo doubles as
 // an end-to-end check: it exits with status 1 if anything behaved otherwise.
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <mutex>
 #include <ostream>
+#include <thread>
 
 #include "cli/cli_util.hpp"
 #include "cli/demo_modules.hpp"
+#include "weft/plugin.hpp"
 
 namespace weft::cli {
 
@@ -283,6 +287,155 @@ void demo_validation(Demo& d) {
           "the text \"(module)\" given as a binary");
 }
 
+// ---- the plugin scenario -------------------------------------------------------------------
+
+/// What plugin.wat's count_vowels should answer for `input`, computed here independently.
+std::string expected_vowels(std::string_view input) {
+  size_t count = 0;
+  for (char c : input)
+    if (std::string_view("aeiouAEIOU").find(c) != std::string_view::npos) ++count;
+  return "{\"count\":" + std::to_string(count) + "}";
+}
+
+std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+std::string as_text(const std::vector<uint8_t>& bytes) {
+  return std::string(bytes.begin(), bytes.end());
+}
+
+double ms_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+std::string format_ms(double ms) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f ms", ms);
+  return text;
+}
+
+/// `name("input")` and the outcome of the plugin call: its output as text, or its status and
+/// error message.
+std::string plugin_outcome(const Plugin& plugin, std::string_view name, std::string_view input,
+                           const Result<std::vector<uint8_t>>& out, std::string_view how = "") {
+  std::string call = std::string(name) + "(" + quoted(input) + ")" + std::string(how);
+  if (out) return call + " = " + as_text(*out) + " (ok)";
+  return call + " -> " + std::string(call_status_name(plugin.last_status())) + ": " +
+         out.error().message;
+}
+
+/// Calls count_vowels and checks its output bytes against `want`.
+void plugin_counts(Demo& d, Plugin& plugin, std::string_view input, const std::string& want) {
+  auto out = plugin.call("count_vowels", input);
+  bool ok = out && plugin.last_status() == CallStatus::ok && as_text(*out) == want;
+  d.checked(ok, "call", plugin_outcome(plugin, "count_vowels", input, out), want + " (ok)");
+}
+
+void demo_plugin(Demo& d) {
+  std::span<const uint8_t> bytes = d.embedded("plugin");
+  if (bytes.empty()) return;
+  d.step("load", "plugin.wasm, " + std::to_string(bytes.size()) +
+                     " bytes (embedded at build time), as a manifest of one module");
+  auto compiled = CompiledPlugin::create(
+      d.engine(), Manifest::from_wasm(std::vector<uint8_t>(bytes.begin(), bytes.end())));
+  if (!compiled) {
+    d.checked(false, "compile", compiled.error().to_string(), "a compiled plugin");
+    return;
+  }
+  d.step("compile", "ok: a CompiledPlugin, compiled once, shared by every instance below");
+  auto created = Plugin::create(*compiled);
+  if (!created) {
+    d.checked(false, "instantiate", created.error().to_string(), "a plugin instance");
+    return;
+  }
+  Plugin& plugin = **created;
+  std::string names;
+  bool all = true;
+  for (std::string_view name : {"count_vowels", "fail", "spin"}) {
+    bool found = plugin.function_exists(name);
+    all = all && found;
+    names += (names.empty() ? "" : ", ") + std::string(name) + (found ? "" : " (missing)");
+  }
+  d.checked(all, "instantiate",
+            "ok: a Plugin, extism:host/env linked natively; functions " + names,
+            "count_vowels, fail and spin");
+
+  plugin_counts(d, plugin, "Hello, weft!", R"({"count":3})");
+
+  // error_set with a message, then return 1: a guest error; the instance is kept.
+  auto failed = plugin.call("fail", "");
+  const std::string guest_message = "the plugin said no: 42";
+  bool fail_ok = !failed && plugin.last_status() == CallStatus::guest_error &&
+                 failed.error().kind == ErrorKind::guest && failed.error().message == guest_message;
+  d.checked(fail_ok, "call", plugin_outcome(plugin, "fail", "", failed),
+            "guest_error: " + guest_message);
+
+  // An endless loop: the 50 ms timeout ends it, whatever the guest does.
+  constexpr uint64_t timeout_ms = 50;
+  constexpr double bound_ms = 1000;  // generous: the watchdog fires at 50 ms on an idle machine
+  plugin.set_timeout_ms(timeout_ms);
+  auto start = std::chrono::steady_clock::now();
+  auto spun = plugin.call("spin", "");
+  double ms = ms_since(start);
+  plugin.set_timeout_ms(std::nullopt);
+  bool stopped = !spun && plugin.last_status() == CallStatus::timeout;
+  d.checked(stopped, "call",
+            plugin_outcome(plugin, "spin", "", spun,
+                           " with a " + std::to_string(timeout_ms) + " ms timeout"),
+            "timeout: plugin call timed out after " + std::to_string(timeout_ms) + " ms");
+  d.checked(ms >= timeout_ms && ms < bound_ms, "time",
+            "spin ran " + format_ms(ms) + " before the timeout stopped it",
+            "between " + format_ms(timeout_ms) + " and " + format_ms(bound_ms));
+  d.step("note", "after the timeout the same Plugin still works (on a fresh instance):");
+  std::string_view again = "Plugins in WebAssembly, hosted by weft";
+  plugin_counts(d, plugin, again, expected_vowels(again));
+
+  // A pool: 4 threads share 4 instances of the same CompiledPlugin.
+  constexpr size_t threads = 4, calls_per_thread = 250;
+  auto pool = PluginPool::create(*compiled, {.max_instances = 4});
+  if (!pool) {
+    d.checked(false, "pool", pool.error().to_string(), "a pool of 4 instances");
+    return;
+  }
+  std::atomic<size_t> correct = 0;
+  std::mutex mutex;
+  std::string first_problem;
+  start = std::chrono::steady_clock::now();
+  {
+    std::vector<std::thread> workers;
+    for (size_t t = 0; t < threads; ++t)
+      workers.emplace_back([&, t] {
+        for (size_t i = 0; i < calls_per_thread; ++i) {
+          std::string input = "thread " + std::to_string(t) + ": " + std::string(i % 40, 'o') +
+                              std::string(i % 7, 'x') + "!";
+          auto out = (*pool)->call("count_vowels", input);
+          std::string want = expected_vowels(input);
+          if (out && as_text(*out) == want) {
+            correct.fetch_add(1, std::memory_order_relaxed);
+            continue;
+          }
+          std::lock_guard lock(mutex);
+          if (first_problem.empty())
+            first_problem = "count_vowels(" + quoted(input) + ") " +
+                            (out ? "= " + as_text(*out) : "-> " + out.error().to_string()) +
+                            ", expected " + want;
+        }
+      });
+    for (std::thread& w : workers) w.join();
+  }
+  ms = ms_since(start);
+  size_t total = threads * calls_per_thread;
+  size_t instances = (*pool)->instances();
+  d.step("pool", "a PluginPool of at most 4 instances, used by " + std::to_string(threads) +
+                     " std::threads making " + std::to_string(calls_per_thread) +
+                     " calls each");
+  d.checked(correct == total && instances <= 4, "calls",
+            std::to_string(correct.load()) + " of " + std::to_string(total) +
+                " outputs correct in " + format_ms(ms) + ", " + std::to_string(instances) +
+                " instances made" + (first_problem.empty() ? "" : "; first wrong: " + first_problem),
+            "all " + std::to_string(total) + " correct, at most 4 instances");
+}
+
 struct Scenario {
   std::string_view name;
   std::string_view what;
@@ -296,6 +449,7 @@ constexpr Scenario k_scenarios[] = {
     {"traps", "each trap comes back as an error value with its kind", demo_traps},
     {"host", "host functions imported by the module, reading its memory", demo_host},
     {"validation", "malformed and invalid modules are refused with the offset", demo_validation},
+    {"plugin", "an Extism plugin hosted: output, guest error, timeout, a pool", demo_plugin},
 };
 
 int run_demo(Args args, Io& io) {
@@ -344,8 +498,9 @@ const Command& demo_command() {
       "\n"
       "Loads, validates, instantiates and runs the example modules built into this binary\n"
       "(from examples/modules/*.wat) and prints each step and its result: factorial,\n"
-      "fibonacci, memory, traps, host functions, validation errors. With SCENARIO names,\n"
-      "runs only those. Exits with status 1 if any step did not behave as expected.\n"
+      "fibonacci, memory, traps, host functions, validation errors, and an Extism plugin\n"
+      "(its output, a guest error, a timeout, a pool used from threads). With SCENARIO\n"
+      "names, runs only those. Exits with status 1 if any step did not behave as expected.\n"
       "\n"
       "  --list              list the scenarios\n"
       "\n",
