@@ -19,7 +19,8 @@
 //
 // VALUE: i32/i64 in signed decimal; f32/f64 as "f:nan" or "f:" and the shortest decimal that
 // reads back as the same double (an f32 is widened to double first); references as funcref:null,
-// funcref:func, externref:null, externref:obj.
+// funcref:func, externref:null, externref:obj; v128 as "v128:" and its 16 bytes in memory order,
+// in hex.
 //
 // Each call runs under a fuel bound (default 10^9): binaryen's modules bound their own loops
 // and recursion (a global "hang limit"), so running out of fuel is itself a divergence.
@@ -111,12 +112,12 @@ void run_module(const weft::Engine& engine, const char* path, uint64_t fuel, std
 
   weft::Store store(engine);
   weft::Linker linker(engine);
-  // Only the four logging functions exist: binaryen 108's -ttf imports nothing else with the
+  // Only the five logging functions exist: binaryen 108's -ttf imports nothing else with the
   // WebAssembly 2.0 feature set (other imports make the module unlinkable, reported as such).
   const weft::ValType log_types[] = {weft::ValType::i32, weft::ValType::i64, weft::ValType::f32,
-                                     weft::ValType::f64};
-  const char* log_names[] = {"log-i32", "log-i64", "log-f32", "log-f64"};
-  for (int i = 0; i < 4; ++i) {
+                                     weft::ValType::f64, weft::ValType::v128};
+  const char* log_names[] = {"log-i32", "log-i64", "log-f32", "log-f64", "log-v128"};
+  for (int i = 0; i < 5; ++i) {
     linker.define_func("fuzzing-support", log_names[i], weft::FuncType{{log_types[i]}, {}},
                        [&out](weft::Caller&, std::span<const weft::Value> args,
                               std::span<weft::Value>) -> weft::Result<void> {
@@ -190,10 +191,8 @@ int main(int argc, char** argv) {
       files.push_back(argv[i]);
     }
   }
-  // The WebAssembly 2.0 feature set the generator is run with (SIMD: once it executes).
-  weft::EngineConfig config;
-  config.features.simd = false;
-  const weft::Engine engine(config);
+  // The WebAssembly 2.0 feature set the generator is run with, SIMD included (the default).
+  const weft::Engine engine;
   std::string out;
   for (const char* path : files) {
     out.clear();

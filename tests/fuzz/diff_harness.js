@@ -55,7 +55,87 @@ function parseSignatures(bytes) {
   return exports;
 }
 
-const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, FUNCREF = 0x70, EXTERNREF = 0x6f;
+const I32 = 0x7f, I64 = 0x7e, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b, FUNCREF = 0x70, EXTERNREF = 0x6f;
+
+// ---- v128 across the JS boundary ----------------------------------------------------------
+// V8 throws a TypeError when JS calls a function whose signature has a v128, or when wasm calls
+// a JS function that takes one. So every v128 crosses through a small generated wasm module
+// instead: wasm-to-wasm calls of a v128 signature are ordinary calls, and the module hands the
+// value to JS as its four i32 lanes.
+
+function leb(n) {  // unsigned LEB128
+  const out = [];
+  do { let b = n & 0x7f; n >>>= 7; if (n) b |= 0x80; out.push(b); } while (n);
+  return out;
+}
+const section = (id, body) => [id, ...leb(body.length), ...body];
+const vec = (items) => [...leb(items.length), ...items.flat()];
+const str = (s) => vec([...Buffer.from(s, 'utf8')].map((b) => [b]));
+const funcType = (params, results) => [0x60, ...vec(params.map((t) => [t])), ...vec(results.map((t) => [t]))];
+
+// The bytes of a module that imports a function "m" "f" of type TYPE0 and exports "f", a
+// function of type TYPE1 with one local of each type in LOCALS and the instructions CODE.
+function helperModule(type0, type1, locals, code) {
+  const localDecls = vec(locals.map((t) => [1, t]));
+  const body = [...localDecls, ...code, 0x0b];
+  return new Uint8Array([
+    0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
+    ...section(1, vec([type0, type1])),
+    ...section(2, vec([[...str('m'), ...str('f'), 0x00, 0x00]])),
+    ...section(3, vec([[0x01]])),
+    ...section(7, vec([[...str('f'), 0x00, 0x01]])),
+    ...section(10, vec([[...leb(body.length), ...body]])),
+  ]);
+}
+
+const extractLane = (k) => [0xfd, 0x1b, k];  // i32x4.extract_lane k
+
+// log-v128 for the generated module: a wasm function (param v128) that passes the lanes to JS.
+function logV128(jsLog) {
+  const code = [];
+  for (let k = 0; k < 4; k++) code.push(0x20, 0x00, ...extractLane(k));
+  code.push(0x10, 0x00);
+  const m = helperModule(funcType([I32, I32, I32, I32], []), funcType([V128], []), [], code);
+  return new WebAssembly.Instance(new WebAssembly.Module(m), { m: { f: jsLog } }).exports.f;
+}
+
+function v128Text(lanes) {
+  const b = Buffer.alloc(16);
+  lanes.forEach((x, k) => b.writeInt32LE(x | 0, 4 * k));
+  return 'v128:' + b.toString('hex');
+}
+
+const ZERO_CONST = {
+  [I32]: [0x41, 0x00], [I64]: [0x42, 0x00], [F32]: [0x43, 0, 0, 0, 0],
+  [F64]: [0x44, 0, 0, 0, 0, 0, 0, 0, 0], [V128]: [0xfd, 0x0c, ...new Array(16).fill(0)],
+  [FUNCREF]: [0xd0, 0x70], [EXTERNREF]: [0xd0, 0x6f],
+};
+
+// A function of no parameters that calls FN (of TYPE, whose signature has a v128) with zero
+// arguments and returns its results with each v128 as four i32 lanes.
+function trampoline(fn, type) {
+  const mapped = type.results.flatMap((t) => (t === V128 ? [I32, I32, I32, I32] : [t]));
+  const code = type.params.flatMap((t) => ZERO_CONST[t]);
+  code.push(0x10, 0x00);
+  for (let i = type.results.length - 1; i >= 0; i--) code.push(0x21, ...leb(i));
+  type.results.forEach((t, i) => {
+    if (t !== V128) code.push(0x20, ...leb(i));
+    else for (let k = 0; k < 4; k++) code.push(0x20, ...leb(i), ...extractLane(k));
+  });
+  const m = helperModule(funcType(type.params, type.results), funcType([], mapped), type.results, code);
+  const f = new WebAssembly.Instance(new WebAssembly.Module(m), { m: { f: fn } }).exports.f;
+  return () => {
+    let r = f();
+    if (mapped.length === 1) r = [r];
+    const out = [];
+    let j = 0;
+    for (const t of type.results) {
+      if (t === V128) { out.push(v128Text(r.slice(j, j + 4))); j += 4; }
+      else out.push(fmt(r[j++], t));
+    }
+    return out;
+  };
+}
 
 function fmt(v, t) {
   switch (t) {
@@ -116,7 +196,10 @@ function runModule(path) {
   const sigs = parseSignatures(bytes);
   const log = (t) => (x) => { out.push('log ' + fmt(x, t)); };
   const imports = {
-    'fuzzing-support': { 'log-i32': log(I32), 'log-i64': log(I64), 'log-f32': log(F32), 'log-f64': log(F64) },
+    'fuzzing-support': {
+      'log-i32': log(I32), 'log-i64': log(I64), 'log-f32': log(F32), 'log-f64': log(F64),
+      'log-v128': logV128((a, b, c, d) => { out.push('log ' + v128Text([a, b, c, d])); }),
+    },
   };
   let instance;
   try {
@@ -135,6 +218,11 @@ function runModule(path) {
     }
     out.push('call ' + name);
     try {
+      if (type.params.includes(V128) || type.results.includes(V128)) {
+        const r = trampoline(ex[name], type)();
+        if (r.length) out.push('result ' + r.join(' '));
+        continue;
+      }
       const r = ex[name](...type.params.map(zero));
       if (type.results.length === 1) out.push('result ' + fmt(r, type.results[0]));
       else if (type.results.length > 1)
