@@ -214,10 +214,7 @@ void FuncLowering::mark_producer(size_t dst_field) {
 bool FuncLowering::try_retarget(const StackEntry& top, uint32_t local_slot) {
   // The value on top was just computed into its home by the last instruction: make that
   // instruction write the local instead of copying afterwards.
-  if (m_producer_field == 0 || m_producer_end != m_code.size() || top.src != top.home) return false;
-  uint32_t dst;
-  std::memcpy(&dst, m_code.data() + m_producer_field, 4);
-  if (dst != top.home * 8) return false;
+  if (producer_of(top) == nullptr) return false;
   uint32_t local_field = local_slot * 8;
   std::memcpy(m_code.data() + m_producer_field, &local_field, 4);
   // The field named a temporary; it names a local now, which is never relocated.
@@ -304,14 +301,13 @@ constexpr FusedCompare fused_compares[] = {
 };
 }  // namespace
 
-const void* FuncLowering::producer_of(const StackEntry& e) const {
-  if (dead() || m_producer_field == 0 || m_producer_end != m_code.size() || e.src != e.home)
-    return nullptr;
+const void* FuncLowering::producer_of(const StackEntry& e, Producer p) const {
+  if (dead() || p.field == 0 || p.end != m_code.size() || e.src != e.home) return nullptr;
   uint32_t dst;
-  std::memcpy(&dst, m_code.data() + m_producer_field, 4);
+  std::memcpy(&dst, m_code.data() + p.field, 4);
   if (dst != e.home * 8) return nullptr;
   const void* handler;
-  std::memcpy(&handler, m_code.data() + m_producer_field - interp::handler_size, sizeof handler);
+  std::memcpy(&handler, m_code.data() + p.field - interp::handler_size, sizeof handler);
   return handler;
 }
 
@@ -363,17 +359,11 @@ size_t FuncLowering::emit_cond_jump(const StackEntry& cond, bool when_true, Prod
   // The comparison that computed `cond` is the last instruction and wrote only `cond`'s
   // home, which nothing else reads: it becomes the jump, `cmp dst a b` -> `br_cmp a b off`
   // (`eqz dst a` -> `br_unless a off`), in place and of the same size.
-  if (!dead() && p.field != 0 && p.end == m_code.size() && cond.src == cond.home) {
-    uint32_t dst;
-    std::memcpy(&dst, m_code.data() + p.field, 4);
-    const void* handler;
-    std::memcpy(&handler, m_code.data() + p.field - interp::handler_size, sizeof handler);
-    auto is = [&](IOp op) { return handler == m_handlers[static_cast<size_t>(op)]; };
+  if (const void* handler = producer_of(cond, p)) {
     std::optional<IOp> fused;
-    if (dst == cond.home * 8) {
-      for (const FusedCompare& f : fused_compares)
-        if (is(f.compare)) fused = when_true ? f.jump_if_true : f.jump_if_false;
-    }
+    for (const FusedCompare& f : fused_compares)
+      if (handler == m_handlers[static_cast<size_t>(f.compare)])
+        fused = when_true ? f.jump_if_true : f.jump_if_false;
     if (fused) {
       const void* h = m_handlers[static_cast<size_t>(*fused)];
       std::memcpy(m_code.data() + p.field - interp::handler_size, &h, sizeof h);

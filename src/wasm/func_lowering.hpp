@@ -123,8 +123,12 @@ class FuncLowering {
   /// When `value` was just computed by an integer comparison into its home, turns that
   /// comparison into its inverse (for i32.eqz) and returns true.
   bool invert_compare(const StackEntry& value);
-  /// The handler of the last instruction when it is the producer of `e`, in e's home.
-  const void* producer_of(const StackEntry& e) const;
+  /// The handler of producer `p` when it is the last instruction and computed `e` into e's
+  /// home (by default the current producer).
+  const void* producer_of(const StackEntry& e, Producer p) const;
+  const void* producer_of(const StackEntry& e) const {
+    return producer_of(e, Producer{m_producer_field, m_producer_end});
+  }
   // ---- control
   Result<BlockType> read_block_type();
   void push_ctrl(Op kind, BlockType type);
