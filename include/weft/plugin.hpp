@@ -85,6 +85,8 @@ std::string_view log_level_name(LogLevel level) noexcept;
 std::optional<LogLevel> parse_log_level(std::string_view name) noexcept;
 using LogSink = std::function<void(LogLevel, std::string_view message)>;
 
+class Plugin;
+
 namespace plugin_detail {
 struct PluginState;
 struct CompiledData;
@@ -104,6 +106,10 @@ class CurrentPlugin {
   uint64_t alloc_string(std::string_view s);
   void free(uint64_t handle);
   Caller& caller() const noexcept { return m_caller; }
+  /// The state an ABI adapter attached with Plugin::set_abi_state (nullptr if none).
+  void* abi_state() const noexcept;
+  /// The plugin being called.
+  Plugin* plugin() const noexcept;
 
  private:
   plugin_detail::PluginState& m_state;
@@ -188,6 +194,24 @@ class Plugin {
   Result<std::vector<uint8_t>> call(std::string_view name, std::span<const uint8_t> input);
   Result<std::vector<uint8_t>> call(std::string_view name, std::string_view input);
   bool function_exists(std::string_view name) const;
+
+  /// Calls export `name` with wasm arguments under the same limits (timeout, fuel, cancel) and
+  /// with the same recovery (a pristine instance after a trap, timeout or cancel) as call(),
+  /// but without Extism's input and output: how the event ABIs of src/abi/ call their guests.
+  /// Any non-trapping return is ok; the results are the function's.
+  Result<std::vector<Value>> call_export(std::string_view name, std::span<const Value> args);
+  /// The live instance (instantiated again if a failed call dropped it) and its store: for
+  /// hosts that read and write the guest's memory between calls.
+  Result<Instance> instance();
+  /// The store of the live instance; valid after instance() succeeded, until the next failed call.
+  Store& store() noexcept;
+  /// Counts instantiations: a new value means a trap, timeout or cancel replaced the instance
+  /// (and its memory), so state an adapter keeps about the guest must be made again.
+  uint64_t instance_generation() const noexcept;
+  /// An ABI adapter's per-plugin state, which its host functions reach through
+  /// CurrentPlugin::abi_state(). Not owned.
+  void set_abi_state(void* state) noexcept;
+  void* abi_state() const noexcept;
   CallStatus last_status() const noexcept;
 
   /// Replaces (set) or merges (update) the configuration the guest reads with config_get.

@@ -172,12 +172,13 @@ Result<void> instantiate(PluginState& s) {
     }
   }
   s.instance = main;
+  ++s.generation;
   return {};
 }
 
 }  // namespace
 
-Plugin::Plugin(std::unique_ptr<PluginState> s) : m_state(std::move(s)) {}
+Plugin::Plugin(std::unique_ptr<PluginState> s) : m_state(std::move(s)) { m_state->self = this; }
 Plugin::~Plugin() = default;
 
 Result<std::unique_ptr<Plugin>> Plugin::create(std::shared_ptr<const CompiledPlugin> compiled) {
@@ -210,40 +211,12 @@ Result<std::vector<uint8_t>> Plugin::call(std::string_view name, std::string_vie
   return call(name, std::span<const uint8_t>(reinterpret_cast<const uint8_t*>(input.data()), input.size()));
 }
 
-Result<std::vector<uint8_t>> Plugin::call(std::string_view name, std::span<const uint8_t> input) {
-  PluginState& s = *m_state;
-  if (s.in_call) {
-    // Not last_status: the outer call is still running and will set it.
-    return fail(ErrorKind::usage, "plugin call to '" + std::string(name) +
-                                      "' refused: a call is already running on this plugin "
-                                      "(calls are not reentrant)");
-  }
-  auto host_error = [&](Error e) -> Failure {
-    s.last_status = CallStatus::host_error;
-    return Failure{std::move(e)};
-  };
-  if (!s.instance) {
-    if (auto r = instantiate(s); !r) return host_error(std::move(r).error());
-  }
-  auto func = s.instance->get_func(name);
-  if (!func)
-    return host_error(Error::make(ErrorKind::usage, "the plugin has no function named '" + std::string(name) + "'"));
-  const FuncType& ft = func->type();
-  bool returns_i32 = ft.results.size() == 1 && ft.results[0] == ValType::i32;
-  if (!ft.params.empty() || !(returns_i32 || ft.results.empty()))
-    return host_error(Error::make(ErrorKind::usage, "plugin function '" + std::string(name) + "' has type " +
-                                      ft.to_string() + ", not [] -> [i32]"));
+namespace {
 
-  // Fresh Extism memory with the input in it.
-  s.memory.reset();
-  s.call = {};
-  if (!input.empty()) {
-    s.call.input = s.memory.alloc_bytes(input);
-    if (!s.call.input)
-      return host_error(Error::make(ErrorKind::usage, "the input does not fit in the plugin's memory limit"));
-  }
-  s.call.input_length = input.size();
-
+/// Runs `func` under the plugin's limits (fuel, timeout, cancel). A trap, timeout, cancel or
+/// running out of fuel sets last_status, drops the instance (the next call gets a pristine
+/// one) and comes back as the error; success leaves last_status to the caller.
+Result<std::vector<Value>> run_guarded(PluginState& s, const Func& func, std::span<const Value> args) {
   Store& store = *s.store;
   store.set_fuel(s.fuel);
   store.clear_interrupt();
@@ -265,7 +238,7 @@ Result<std::vector<uint8_t>> Plugin::call(std::string_view name, std::span<const
   }
 
   s.in_call = true;
-  auto r = func->call(store, {});
+  auto r = func.call(store, args);
   s.in_call = false;
 
   if (ticket) plugin_detail::Watchdog::instance().disarm(*ticket);
@@ -297,8 +270,59 @@ Result<std::vector<uint8_t>> Plugin::call(std::string_view name, std::span<const
     s.memory.reset();
     return Failure{std::move(e)};
   }
+  return r;
+}
 
-  int32_t rc = returns_i32 ? (*r)[0].i32() : 0;
+/// The export `name` of the live instance (made if a failed call dropped it). Errors set
+/// last_status to host_error.
+Result<Func> export_func(PluginState& s, std::string_view name) {
+  auto host_error = [&](Error e) -> Failure {
+    s.last_status = CallStatus::host_error;
+    return Failure{std::move(e)};
+  };
+  if (s.in_call) {
+    // Not last_status: the outer call is still running and will set it.
+    return fail(ErrorKind::usage, "plugin call to '" + std::string(name) +
+                                      "' refused: a call is already running on this plugin "
+                                      "(calls are not reentrant)");
+  }
+  if (!s.instance) {
+    if (auto r = instantiate(s); !r) return host_error(std::move(r).error());
+  }
+  auto func = s.instance->get_func(name);
+  if (!func)
+    return host_error(Error::make(ErrorKind::usage, "the plugin has no function named '" + std::string(name) + "'"));
+  return *func;
+}
+
+}  // namespace
+
+Result<std::vector<uint8_t>> Plugin::call(std::string_view name, std::span<const uint8_t> input) {
+  PluginState& s = *m_state;
+  auto host_error = [&](Error e) -> Failure {
+    s.last_status = CallStatus::host_error;
+    return Failure{std::move(e)};
+  };
+  WEFT_TRY(Func func, export_func(s, name));
+  const FuncType& ft = func.type();
+  bool returns_i32 = ft.results.size() == 1 && ft.results[0] == ValType::i32;
+  if (!ft.params.empty() || !(returns_i32 || ft.results.empty()))
+    return host_error(Error::make(ErrorKind::usage, "plugin function '" + std::string(name) + "' has type " +
+                                      ft.to_string() + ", not [] -> [i32]"));
+
+  // Fresh Extism memory with the input in it.
+  s.memory.reset();
+  s.call = {};
+  if (!input.empty()) {
+    s.call.input = s.memory.alloc_bytes(input);
+    if (!s.call.input)
+      return host_error(Error::make(ErrorKind::usage, "the input does not fit in the plugin's memory limit"));
+  }
+  s.call.input_length = input.size();
+
+  WEFT_TRY(std::vector<Value> r, run_guarded(s, func, {}));
+
+  int32_t rc = returns_i32 ? r[0].i32() : 0;
   if (s.call.error || rc != 0) {
     s.last_status = CallStatus::guest_error;
     std::string message;
@@ -332,6 +356,38 @@ Result<std::vector<uint8_t>> Plugin::call(std::string_view name, std::span<const
   s.last_status = CallStatus::ok;
   return out;
 }
+
+Result<std::vector<Value>> Plugin::call_export(std::string_view name, std::span<const Value> args) {
+  PluginState& s = *m_state;
+  WEFT_TRY(Func func, export_func(s, name));
+  const FuncType& ft = func.type();
+  bool ok = ft.params.size() == args.size();
+  for (size_t i = 0; ok && i < args.size(); ++i) ok = ft.params[i] == args[i].type();
+  if (!ok) {
+    s.last_status = CallStatus::host_error;
+    return fail(ErrorKind::usage, "plugin function '" + std::string(name) + "' has type " + ft.to_string() +
+                                      ", which does not take the arguments given");
+  }
+  WEFT_TRY(std::vector<Value> r, run_guarded(s, func, args));
+  s.last_status = CallStatus::ok;
+  return r;
+}
+
+Result<Instance> Plugin::instance() {
+  PluginState& s = *m_state;
+  if (!s.instance) {
+    if (s.in_call) return fail(ErrorKind::usage, "Plugin::instance: a call is running and its instance was dropped");
+    WEFT_TRY_VOID(instantiate(s));
+  }
+  return *s.instance;
+}
+
+Store& Plugin::store() noexcept { return *m_state->store; }
+uint64_t Plugin::instance_generation() const noexcept { return m_state->generation; }
+void Plugin::set_abi_state(void* state) noexcept { m_state->abi_state = state; }
+void* Plugin::abi_state() const noexcept { return m_state->abi_state; }
+void* CurrentPlugin::abi_state() const noexcept { return m_state.abi_state; }
+Plugin* CurrentPlugin::plugin() const noexcept { return m_state.self; }
 
 void Plugin::set_config(std::map<std::string, std::string> config) { m_state->config = std::move(config); }
 void Plugin::update_config(const std::map<std::string, std::string>& config) {

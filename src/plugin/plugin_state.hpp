@@ -63,6 +63,10 @@ struct PluginState {
   std::unique_ptr<Wasi> wasi;
   std::optional<Instance> instance;
 
+  uint64_t generation = 0;  ///< instantiations so far (Plugin::instance_generation)
+  void* abi_state = nullptr;  ///< an event ABI adapter's state (Plugin::set_abi_state)
+  Plugin* self = nullptr;     ///< the Plugin that owns this state
+
   bool in_call = false;
   CallStatus last_status = CallStatus::ok;
   std::shared_ptr<CancelState> cancel = std::make_shared<CancelState>();
