@@ -157,7 +157,10 @@ struct Envelope : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Envelope> {
   bool Null() { return scalar("null", "null", false); }
   bool Bool(bool b) { return scalar("bool", b ? "true" : "false", false); }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return scalar("number", {s, n}, false); }
-  bool String(const char* s, rapidjson::SizeType n, bool) { return scalar("string", {s, n}, true); }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    if (!json_valid_utf8({s, n})) return fail("a string escapes an unpaired UTF-16 surrogate");
+    return scalar("string", {s, n}, true);
+  }
   bool Int(int) { return false; }  // not called with kParseNumbersAsStringsFlag
   bool Uint(unsigned) { return false; }
   bool Int64(int64_t) { return false; }
@@ -166,6 +169,7 @@ struct Envelope : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Envelope> {
 
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     std::string_view k(s, n);
+    if (!json_valid_utf8(k)) return fail("a key escapes an unpaired UTF-16 surrogate");
     if (capturing()) return rec.key(k), true;
     if (depth == 1) {
       if (k == "tag") field = Field::tag;

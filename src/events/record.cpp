@@ -7,6 +7,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 
 #include "events/json_text.hpp"
@@ -17,6 +18,20 @@ namespace weft::events {
 namespace {
 
 constexpr int k_max_depth = 512;
+
+/// The double a JSON number's text reads as (correctly rounded; underflow gives zero or a
+/// subnormal), or nothing if it overflows.
+std::optional<double> json_number_to_double(std::string_view t) {
+  double d;
+  auto r = std::from_chars(t.data(), t.data() + t.size(), d);
+  if (r.ec == std::errc() && r.ptr == t.data() + t.size()) return d;
+  // Out of range, or an exponent too long for from_chars: the text is a valid JSON number
+  // (rapidjson checked), which strtod reads whole (glibc rounds correctly; "." is the
+  // decimal point in the C locale weft never changes).
+  d = std::strtod(std::string(t).c_str(), nullptr);
+  if (std::isinf(d)) return std::nullopt;
+  return d;
+}
 
 // ---- JSON -> msgpack (through rapidjson's SAX reader, iterative: no recursion) ------------
 
@@ -52,8 +67,27 @@ class MsgpackWriter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Msg
     put(0xcb), be(bits, 8);
     return true;
   }
-  bool String(const char* s, rapidjson::SizeType n, bool) { return str(s, n), true; }
-  bool Key(const char* s, rapidjson::SizeType n, bool) { return str(s, n), true; }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    std::string_view t(s, n);
+    const char* end = s + n;
+    if (t.find_first_of(".eE") == std::string_view::npos) {
+      if (t[0] == '-') {
+        int64_t i;
+        auto r = std::from_chars(s, end, i);
+        if (r.ec == std::errc() && r.ptr == end) return Int64(i);
+      } else {
+        uint64_t u;
+        auto r = std::from_chars(s, end, u);
+        if (r.ec == std::errc() && r.ptr == end) return Uint64(u);
+      }
+      // An integer beyond 64 bits: a double, as JSON readers take it.
+    }
+    auto d = json_number_to_double(t);
+    if (!d) return out_of_range = std::string(t), false;
+    return Double(*d);
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool) { return utf8(s, n) && (str(s, n), true); }
+  bool Key(const char* s, rapidjson::SizeType n, bool) { return utf8(s, n) && (str(s, n), true); }
   bool StartObject() { return open(true); }
   bool EndObject(rapidjson::SizeType n) { return close(true, n); }
   bool StartArray() { return open(false); }
@@ -61,6 +95,9 @@ class MsgpackWriter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Msg
 
   bool top_is_object = false;
   bool too_deep = false;
+  std::string out_of_range;  // a number no double can hold
+  bool bad_string = false;   // a decoded string that is not UTF-8 (a lone surrogate escape)
+  bool utf8(const char* s, size_t n) { return bad_string = !json_valid_utf8({s, n}), !bad_string; }
 
  private:
   int depth = 0;
@@ -123,7 +160,12 @@ class MsgpackWriter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Msg
   }
 };
 
-constexpr unsigned k_parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag;
+// Numbers are handed over as their text and converted here with std::from_chars (exact,
+// correctly rounded): rapidjson 1.1.0's default double parse can be off by an ulp, and its
+// full-precision one has undefined behaviour on inputs like 0E0099200033 (both found by
+// fuzz_events).
+constexpr unsigned k_parse_flags =
+    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag;
 
 std::string json_error(const rapidjson::Reader& reader, std::string_view what) {
   return std::string(what) + ": " + rapidjson::GetParseError_En(reader.GetParseErrorCode()) + " at byte " +
@@ -373,6 +415,17 @@ Result<Record> Record::from_json(std::string_view json) {
       if (first) first = false;
       return true;
     }
+    // Only a number with an exponent, or of hundreds of digits, can overflow a double.
+    bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+      first = false;
+      std::string_view t(s, n);
+      if ((n > 300 || t.find_first_of("eE") != std::string_view::npos) && !json_number_to_double(t)) {
+        out_of_range = std::string(t.substr(0, 40));
+        return false;
+      }
+      return true;
+    }
+    std::string out_of_range;
     bool StartObject() {
       if (first) object = true, first = false;
       return ++depth <= k_max_depth;
@@ -383,6 +436,14 @@ Result<Record> Record::from_json(std::string_view json) {
       return ++depth <= k_max_depth;
     }
     bool EndArray(rapidjson::SizeType) { return --depth, true; }
+    // rapidjson decodes a lone surrogate escape ("\\ud800") into bytes that are not UTF-8:
+    // such a string cannot be carried anywhere else (msgpack, the guest), so it is refused.
+    bool String(const char* s, rapidjson::SizeType n, bool) {
+      first = false;
+      return bad_string = !json_valid_utf8({s, n}), !bad_string;
+    }
+    bool Key(const char* s, rapidjson::SizeType n, bool) { return bad_string = !json_valid_utf8({s, n}), !bad_string; }
+    bool bad_string = false;
   } checker;
   rapidjson::MemoryStream ms(json.data(), json.size());
   rapidjson::Reader reader;
@@ -390,6 +451,11 @@ Result<Record> Record::from_json(std::string_view json) {
   if (!ok) {
     if (checker.depth > k_max_depth)
       return fail(ErrorKind::usage, "record: nested deeper than " + std::to_string(k_max_depth) + " levels");
+    if (!checker.out_of_range.empty())
+      return fail(ErrorKind::usage, "record: the number " + checker.out_of_range + " is out of range of a double");
+    if (checker.bad_string)
+      return fail(ErrorKind::usage, "record: a string escapes an unpaired UTF-16 surrogate (at byte " +
+                                        std::to_string(reader.GetErrorOffset()) + ")");
     return fail(ErrorKind::usage, json_error(reader, "record: invalid JSON"));
   }
   if (!checker.object) return fail(ErrorKind::usage, "record: not a JSON object");
@@ -443,6 +509,9 @@ Result<std::string> json_to_msgpack(std::string_view json) {
   rapidjson::Reader reader;
   if (!reader.Parse<k_parse_flags>(ms, w)) {
     if (w.too_deep) return fail(ErrorKind::usage, "record: nested deeper than " + std::to_string(k_max_depth) + " levels");
+    if (w.bad_string) return fail(ErrorKind::usage, "record: a string escapes an unpaired UTF-16 surrogate");
+    if (!w.out_of_range.empty())
+      return fail(ErrorKind::usage, "record: the number " + w.out_of_range.substr(0, 40) + " is out of range of a double");
     return fail(ErrorKind::usage, json_error(reader, "record: invalid JSON"));
   }
   if (!w.top_is_object) return fail(ErrorKind::usage, "record: not a JSON object");
