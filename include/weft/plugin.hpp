@@ -205,8 +205,9 @@ class Plugin {
   Result<Instance> instance();
   /// The store of the live instance; valid after instance() succeeded, until the next failed call.
   Store& store() noexcept;
-  /// Counts instantiations: a new value means a trap, timeout or cancel replaced the instance
-  /// (and its memory), so state an adapter keeps about the guest must be made again.
+  /// Changes when the instance (and its memory) is dropped after a trap, timeout or cancel,
+  /// and again when the next one is made: a value other than the one an adapter noted means
+  /// state it keeps about the guest (blocks, buffers, initialisation) must be made again.
   uint64_t instance_generation() const noexcept;
   /// An ABI adapter's per-plugin state, which its host functions reach through
   /// CurrentPlugin::abi_state(). Not owned.

@@ -122,6 +122,9 @@ void CancelHandle::cancel() const noexcept {
 namespace {
 
 void drop_instance(PluginState& s) {
+  // A new value as soon as the instance is gone (not only when the next one is made), so that
+  // an adapter checking right after a failed call knows its guest state went with it.
+  if (s.store) ++s.generation;
   s.instance.reset();
   s.linker.reset();
   s.wasi.reset();
