@@ -110,6 +110,10 @@ class CurrentPlugin {
   void* abi_state() const noexcept;
   /// The plugin being called.
   Plugin* plugin() const noexcept;
+  /// A log line from the guest through the plugin's current log level and sink (dropped
+  /// below the level, or when it is off). An error-level line is also kept, whatever the
+  /// level, as Plugin::last_error_log().
+  void log(LogLevel level, std::string_view message) const;
 
  private:
   plugin_detail::PluginState& m_state;
@@ -213,6 +217,9 @@ class Plugin {
   /// CurrentPlugin::abi_state(). Not owned.
   void set_abi_state(void* state) noexcept;
   void* abi_state() const noexcept;
+  /// The last error-level line the guest logged (CurrentPlugin::log) during the last call,
+  /// or "": what a guest said before it trapped (a Rust panic's message, an abort reason).
+  const std::string& last_error_log() const noexcept;
   CallStatus last_status() const noexcept;
 
   /// Replaces (set) or merges (update) the configuration the guest reads with config_get.

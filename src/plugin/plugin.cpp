@@ -223,6 +223,7 @@ Result<std::vector<Value>> run_guarded(PluginState& s, const Func& func, std::sp
   Store& store = *s.store;
   store.set_fuel(s.fuel);
   store.clear_interrupt();
+  s.last_error_log.clear();
   {
     std::lock_guard lock(s.cancel->mutex);
     s.cancel->running = &store;
@@ -391,6 +392,11 @@ void Plugin::set_abi_state(void* state) noexcept { m_state->abi_state = state; }
 void* Plugin::abi_state() const noexcept { return m_state->abi_state; }
 void* CurrentPlugin::abi_state() const noexcept { return m_state.abi_state; }
 Plugin* CurrentPlugin::plugin() const noexcept { return m_state.self; }
+void CurrentPlugin::log(LogLevel level, std::string_view message) const {
+  if (level >= LogLevel::error) m_state.last_error_log.assign(message.substr(0, 1024));
+  if (m_state.log_level != LogLevel::off && level >= m_state.log_level) m_state.log(level, message);
+}
+const std::string& Plugin::last_error_log() const noexcept { return m_state->last_error_log; }
 
 void Plugin::set_config(std::map<std::string, std::string> config) { m_state->config = std::move(config); }
 void Plugin::update_config(const std::map<std::string, std::string>& config) {

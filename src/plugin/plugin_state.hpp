@@ -63,6 +63,9 @@ struct PluginState {
   std::unique_ptr<Wasi> wasi;
   std::optional<Instance> instance;
 
+  /// The last error-level line the guest logged during the running (or last) call, whatever
+  /// the log level: it explains a trap or a failure (Plugin::last_error_log).
+  std::string last_error_log;
   uint64_t generation = 0;  ///< instantiations so far (Plugin::instance_generation)
   void* abi_state = nullptr;  ///< an event ABI adapter's state (Plugin::set_abi_state)
   Plugin* self = nullptr;     ///< the Plugin that owns this state
