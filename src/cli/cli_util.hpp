@@ -50,6 +50,7 @@ const Command& inspect_command();
 const Command& demo_command();
 const Command& run_command();
 const Command& call_command();
+const Command& process_command();
 
 /// Runs the command line `weft args...` (args excludes the program name); returns the exit
 /// status.

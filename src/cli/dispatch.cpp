@@ -8,7 +8,8 @@ namespace weft::cli {
 namespace {
 
 const Command* const k_commands[] = {&validate_command(), &invoke_command(), &inspect_command(),
-                                     &run_command(), &call_command(), &demo_command()};
+                                     &run_command(), &call_command(), &process_command(),
+                                     &demo_command()};
 
 const Command* find_command(std::string_view name) {
   for (const Command* c : k_commands)
