@@ -10,6 +10,7 @@
 
 #include "cli/cli_util.hpp"
 #include "cli/demo_modules.hpp"
+#include "weft/events.hpp"
 #include "weft/plugin.hpp"
 
 namespace weft::cli {
@@ -436,6 +437,113 @@ void demo_plugin(Demo& d) {
             "all " + std::to_string(total) + " correct, at most 4 instances");
 }
 
+
+// ---- the events scenario -------------------------------------------------------------------
+
+/// One line for an event: tag and record.
+std::string event_text(const events::Event& e) {
+  auto json = e.record.json();
+  return e.tag + " " + (json ? *json : "(record: " + json.error().message + ")");
+}
+
+void demo_events(Demo& d) {
+  using namespace weft::events;
+  std::span<const uint8_t> bytes = d.embedded("events");
+  if (bytes.empty()) return;
+  d.step("load", "events.wasm, " + std::to_string(bytes.size()) +
+                     " bytes (embedded at build time): a processor for weft's events ABI");
+  auto compiled = ProcessorPlugin::create(d.engine(), Abi::weft,
+                                          Manifest::from_wasm(std::vector<uint8_t>(bytes.begin(), bytes.end())));
+  if (!compiled) {
+    d.checked(false, "compile", compiled.error().to_string(), "a processor plugin");
+    return;
+  }
+  d.step("compile", "ok: the ABI marker weft_events_abi_1 and weft_process checked before instantiation");
+  auto created = (*compiled)->instantiate();
+  if (!created) {
+    d.checked(false, "instantiate", created.error().to_string(), "a processor");
+    return;
+  }
+  Processor& processor = **created;
+
+  const char* records[] = {
+      R"({"level":"info","msg":"user logged in"})", R"({"level":"debug","msg":"cache hit"})",
+      R"({"level":"error","msg":"disk full"})",     R"({"level":"warn","msg":"boom"})",
+      R"({"level":"warn","msg":"slow request"})",
+  };
+  std::vector<Event> batch;
+  for (size_t i = 0; i < std::size(records); ++i) {
+    Event e;
+    e.tag = "app";
+    e.time = {1700000000 + int64_t(i), 0};
+    e.record = *Record::from_json(records[i]);
+    batch.push_back(std::move(e));
+  }
+  d.step("process", "one batch of " + std::to_string(batch.size()) + " events, one guest call");
+  auto outcomes = processor.process(batch);
+  if (!outcomes || outcomes->size() != batch.size()) {
+    d.checked(false, "outcomes", outcomes ? "wrong count" : outcomes.error().to_string(), "one per event");
+    return;
+  }
+  // What each event should become: passed, dropped, routed, failed (a trap), passed.
+  const char* wanted[] = {"out", "dropped", "alerts", "error", "out"};
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const Outcome& o = (*outcomes)[i];
+    std::string got;
+    bool ok;
+    if (o.error) {
+      got = "failed: " + o.error->message;
+      ok = std::string_view(wanted[i]) == "error";
+    } else if (o.events.empty()) {
+      got = "dropped";
+      ok = std::string_view(wanted[i]) == "dropped";
+    } else {
+      got = "-> " + event_text(o.events[0]);
+      ok = o.events.size() == 1 && o.events[0].record == batch[i].record &&
+           o.events[0].tag == (std::string_view(wanted[i]) == "alerts" ? "alerts" : "app");
+    }
+    std::string want = std::string_view(wanted[i]) == "out"      ? "unchanged"
+                       : std::string_view(wanted[i]) == "alerts" ? "routed to the tag alerts"
+                       : std::string_view(wanted[i]) == "error"  ? "failed (the plugin traps on \"boom\")"
+                                                                 : "dropped";
+    d.checked(ok, "event " + std::to_string(i), std::string(records[i]) + " " + got, want);
+  }
+  d.step("note", "the trap failed one event only: the batch ran again one event at a time on a fresh instance");
+
+  // Throughput: 100,000 events in batches of 256.
+  constexpr size_t total = 100000, per_batch = 256;
+  std::vector<Event> big(per_batch);
+  size_t expected_out = 0;
+  for (size_t i = 0; i < per_batch; ++i) {
+    big[i].tag = "app";
+    big[i].time = {1700000000, uint32_t(i)};
+    big[i].record = *Record::from_json(i % 4 == 1 ? R"({"level":"debug","n":1})" : R"({"level":"info","n":1})");
+    expected_out += i % 4 == 1 ? 0 : 1;
+  }
+  size_t out = 0, failed = 0, done = 0;
+  auto start = std::chrono::steady_clock::now();
+  while (done < total) {
+    size_t n = std::min(per_batch, total - done);
+    auto r = processor.process(std::span<const Event>(big).first(n));
+    if (!r) break;
+    for (const Outcome& o : *r) {
+      failed += o.error ? 1 : 0;
+      out += o.events.size();
+    }
+    done += n;
+  }
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  size_t want_out = (total / per_batch) * expected_out;
+  for (size_t i = 0; i < total % per_batch; ++i) want_out += i % 4 == 1 ? 0 : 1;
+  char rate[64];
+  std::snprintf(rate, sizeof rate, "%.0f events/s", seconds > 0 ? double(total) / seconds : 0.0);
+  d.checked(done == total && failed == 0 && out == want_out, "throughput",
+            std::to_string(done) + " events in batches of " + std::to_string(per_batch) + ": " +
+                std::to_string(out) + " out, " + std::to_string(done - out - failed) + " dropped, " +
+                std::to_string(failed) + " failed, in " + format_ms(seconds * 1000) + " (" + rate + ")",
+            std::to_string(want_out) + " out, none failed");
+}
+
 struct Scenario {
   std::string_view name;
   std::string_view what;
@@ -450,6 +558,7 @@ constexpr Scenario k_scenarios[] = {
     {"host", "host functions imported by the module, reading its memory", demo_host},
     {"validation", "malformed and invalid modules are refused with the offset", demo_validation},
     {"plugin", "an Extism plugin hosted: output, guest error, timeout, a pool", demo_plugin},
+    {"events", "an event processor (weft's events ABI): pass, drop, route, a trap isolated", demo_events},
 };
 
 int run_demo(Args args, Io& io) {

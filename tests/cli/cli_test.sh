@@ -143,7 +143,7 @@ i32:7"
     ;;
   demo)
     weft demo; expect_status 0
-    expect_out "demo: 7 of 7 scenarios behaved as expected"
+    expect_out "demo: 8 of 8 scenarios behaved as expected"
     expect_out "fac_rec(i64:20) = i64:2432902008176640000"
     expect_out "fib_step(i64:5, i64:8) = i64:8, i64:13"
     expect_out "memory[64, 81) = \"bulk memory works\""
