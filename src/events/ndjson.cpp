@@ -15,7 +15,7 @@ namespace weft::events {
 namespace {
 
 constexpr unsigned k_flags =
-    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag;
+    rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;  // UTF-8: json_valid_utf8 on each string
 constexpr int k_max_depth = 512;
 
 /// Compact JSON text from SAX events, numbers as their source text.
@@ -158,7 +158,7 @@ struct Envelope : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Envelope> {
   bool Bool(bool b) { return scalar("bool", b ? "true" : "false", false); }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) { return scalar("number", {s, n}, false); }
   bool String(const char* s, rapidjson::SizeType n, bool) {
-    if (!json_valid_utf8({s, n})) return fail("a string escapes an unpaired UTF-16 surrogate");
+    if (!json_valid_utf8({s, n})) return fail("a string is not UTF-8 (or escapes an unpaired UTF-16 surrogate)");
     return scalar("string", {s, n}, true);
   }
   bool Int(int) { return false; }  // not called with kParseNumbersAsStringsFlag
@@ -169,7 +169,7 @@ struct Envelope : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Envelope> {
 
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     std::string_view k(s, n);
-    if (!json_valid_utf8(k)) return fail("a key escapes an unpaired UTF-16 surrogate");
+    if (!json_valid_utf8(k)) return fail("a key is not UTF-8 (or escapes an unpaired UTF-16 surrogate)");
     if (capturing()) return rec.key(k), true;
     if (depth == 1) {
       if (k == "tag") field = Field::tag;

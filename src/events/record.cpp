@@ -164,8 +164,10 @@ class MsgpackWriter : public rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Msg
 // correctly rounded): rapidjson 1.1.0's default double parse can be off by an ulp, and its
 // full-precision one has undefined behaviour on inputs like 0E0099200033 (both found by
 // fuzz_events).
-constexpr unsigned k_parse_flags =
-    rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag | rapidjson::kParseNumbersAsStringsFlag;
+// No kParseValidateEncodingFlag: rapidjson validates it a byte at a time; every decoded string
+// and key goes through json_valid_utf8 instead (which also catches lone surrogate escapes),
+// and bytes outside strings that are not JSON's ASCII syntax are parse errors anyway.
+constexpr unsigned k_parse_flags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag;
 
 std::string json_error(const rapidjson::Reader& reader, std::string_view what) {
   return std::string(what) + ": " + rapidjson::GetParseError_En(reader.GetParseErrorCode()) + " at byte " +
@@ -337,6 +339,14 @@ bool json_valid_utf8(std::string_view s) noexcept {
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   const auto* end = p + s.size();
   while (p < end) {
+    // ASCII eight bytes at a time.
+    while (end - p >= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      if (w & 0x8080808080808080ull) break;
+      p += 8;
+    }
+    if (p == end) break;
     unsigned c = *p;
     if (c < 0x80) {
       ++p;
@@ -405,8 +415,12 @@ void json_append_double(std::string& out, double d) {
 
 Record::Record() = default;
 
-Result<Record> Record::from_json(std::string_view json) {
-  // Check only: a handler that accepts everything and notes the top-level kind.
+namespace {
+
+/// Checks JSON text without building anything: strict (UTF-8, no lone surrogate escapes,
+/// numbers a double can hold, depth bounded). `what` prefixes messages; `top_object` is set
+/// when the value is an object.
+Result<void> check_json(std::string_view json, std::string_view what, bool* top_object) {
   struct Checker : rapidjson::BaseReaderHandler<rapidjson::UTF8<>, Checker> {
     int depth = 0;
     bool object = false;
@@ -449,16 +463,28 @@ Result<Record> Record::from_json(std::string_view json) {
   rapidjson::Reader reader;
   auto ok = reader.Parse<k_parse_flags>(ms, checker);
   if (!ok) {
+    std::string w(what);
     if (checker.depth > k_max_depth)
-      return fail(ErrorKind::usage, "record: nested deeper than " + std::to_string(k_max_depth) + " levels");
+      return fail(ErrorKind::usage, w + ": nested deeper than " + std::to_string(k_max_depth) + " levels");
     if (!checker.out_of_range.empty())
-      return fail(ErrorKind::usage, "record: the number " + checker.out_of_range + " is out of range of a double");
+      return fail(ErrorKind::usage, w + ": the number " + checker.out_of_range + " is out of range of a double");
     if (checker.bad_string)
-      return fail(ErrorKind::usage, "record: a string escapes an unpaired UTF-16 surrogate (at byte " +
+      return fail(ErrorKind::usage, w + ": a string is not UTF-8 (or escapes an unpaired UTF-16 surrogate) (at byte " +
                                         std::to_string(reader.GetErrorOffset()) + ")");
-    return fail(ErrorKind::usage, json_error(reader, "record: invalid JSON"));
+    return fail(ErrorKind::usage, json_error(reader, w + ": invalid JSON"));
   }
-  if (!checker.object) return fail(ErrorKind::usage, "record: not a JSON object");
+  if (top_object) *top_object = checker.object;
+  return {};
+}
+
+}  // namespace
+
+Result<void> json_check(std::string_view json) { return check_json(json, "JSON", nullptr); }
+
+Result<Record> Record::from_json(std::string_view json) {
+  bool object = false;
+  WEFT_TRY_VOID(check_json(json, "record", &object));
+  if (!object) return fail(ErrorKind::usage, "record: not a JSON object");
   Record r;
   r.m_format = RecordFormat::json;
   r.m_bytes.assign(json);
@@ -509,7 +535,7 @@ Result<std::string> json_to_msgpack(std::string_view json) {
   rapidjson::Reader reader;
   if (!reader.Parse<k_parse_flags>(ms, w)) {
     if (w.too_deep) return fail(ErrorKind::usage, "record: nested deeper than " + std::to_string(k_max_depth) + " levels");
-    if (w.bad_string) return fail(ErrorKind::usage, "record: a string escapes an unpaired UTF-16 surrogate");
+    if (w.bad_string) return fail(ErrorKind::usage, "record: a string is not UTF-8 (or escapes an unpaired UTF-16 surrogate)");
     if (!w.out_of_range.empty())
       return fail(ErrorKind::usage, "record: the number " + w.out_of_range.substr(0, 40) + " is out of range of a double");
     return fail(ErrorKind::usage, json_error(reader, "record: invalid JSON"));

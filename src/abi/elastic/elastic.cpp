@@ -29,7 +29,11 @@ constexpr unsigned parse_flags = rapidjson::kParseValidateEncodingFlag | rapidjs
 /// What the host functions of one processor work on: the event being processed.
 struct ElasticState {
   const Event* input = nullptr;  ///< null outside process()
-  std::optional<rapidjson::Document> record;  ///< the input's record as changed so far
+  /// The input's record as changed so far: parsed on the first field call (a processor that
+  /// only emits never pays for it), and `modified` once put or remove changed it, so that an
+  /// unchanged record is emitted as the input's own bytes.
+  std::optional<rapidjson::Document> record;
+  bool modified = false;
   std::vector<Event> outputs;
   std::optional<std::string> failure;  ///< set by an invalid elastic_emit_event
   std::string last_error_log;          ///< the last error-level elastic_log message
@@ -37,6 +41,24 @@ struct ElasticState {
 };
 
 ElasticState& state_of(CurrentPlugin& cp) { return *static_cast<ElasticState*>(cp.abi_state()); }
+
+/// The current record as a document (parsed now if no field call did yet), or null outside
+/// process() or if it cannot be parsed.
+rapidjson::Document* current_record(ElasticState& st) {
+  if (!st.input) return nullptr;
+  if (!st.record) {
+    auto json = st.input->record.json();
+    if (!json) return nullptr;
+    // Safe with full precision: a Record's text passed json_check's rules.
+    st.record.emplace();
+    st.record->Parse<parse_flags>(json->data(), json->size());
+    if (st.record->HasParseError() || !st.record->IsObject()) {
+      st.record.reset();
+      return nullptr;
+    }
+  }
+  return &*st.record;
+}
 
 std::optional<Memory> memory_of(CurrentPlugin& cp) { return cp.caller().memory(); }
 
@@ -58,8 +80,13 @@ Result<void> get_field(CurrentPlugin& cp, std::span<const Value> args, std::span
   uint32_t ret_ptr = uint32_t(args[2].i32()), ret_len = uint32_t(args[3].i32());
   // The out-parameters are checked before the guest's malloc runs, so that a bad pointer
   // does not leak the buffer (memory only grows: what is inside stays inside).
-  if (!key || !mem || !mem->view(ret_ptr, 4) || !mem->view(ret_len, 4) || !st.record) {
+  if (!key || !mem || !mem->view(ret_ptr, 4) || !mem->view(ret_len, 4) || !st.input) {
     set_status(results, Status::invalid_argument);
+    return {};
+  }
+  rapidjson::Document* doc = current_record(st);
+  if (!doc) {
+    set_status(results, Status::internal_failure);
     return {};
   }
   auto path = elastic::split_field_key(*key);
@@ -67,7 +94,7 @@ Result<void> get_field(CurrentPlugin& cp, std::span<const Value> args, std::span
     set_status(results, Status::invalid_argument);
     return {};
   }
-  const rapidjson::Value* v = elastic::find_field(*st.record, *path);
+  const rapidjson::Value* v = elastic::find_field(*doc, *path);
   if (!v) {
     set_status(results, Status::not_found);
     return {};
@@ -105,8 +132,14 @@ Result<void> put_field(CurrentPlugin& cp, std::span<const Value> args, std::span
   auto key = guest_string(cp, args[0], args[1]);
   auto json = guest_string(cp, args[2], args[3]);
   auto path = key ? elastic::split_field_key(*key) : std::nullopt;
-  if (!path || !json || !st.record) {
+  // json_check first: rapidjson's full-precision parse has undefined behaviour on some numbers.
+  if (!path || !json || !st.input || !json_check(*json)) {
     set_status(results, Status::invalid_argument);
+    return {};
+  }
+  rapidjson::Document* doc = current_record(st);
+  if (!doc) {
+    set_status(results, Status::internal_failure);
     return {};
   }
   rapidjson::Document parsed;
@@ -115,8 +148,10 @@ Result<void> put_field(CurrentPlugin& cp, std::span<const Value> args, std::span
     set_status(results, Status::invalid_argument);
     return {};
   }
-  rapidjson::Value value(parsed, st.record->GetAllocator());  // a deep copy into the record's pool
-  set_status(results, elastic::put_field(*st.record, *path, value));
+  rapidjson::Value value(parsed, doc->GetAllocator());  // a deep copy into the record's pool
+  Status status = elastic::put_field(*doc, *path, value);
+  if (status == Status::ok) st.modified = true;
+  set_status(results, status);
   return {};
 }
 
@@ -125,11 +160,18 @@ Result<void> remove_field(CurrentPlugin& cp, std::span<const Value> args, std::s
   ElasticState& st = state_of(cp);
   auto key = guest_string(cp, args[0], args[1]);
   auto path = key ? elastic::split_field_key(*key) : std::nullopt;
-  if (!path || !st.record) {
+  if (!path || !st.input) {
     set_status(results, Status::invalid_argument);
     return {};
   }
-  set_status(results, elastic::remove_field(*st.record, *path));
+  rapidjson::Document* doc = current_record(st);
+  if (!doc) {
+    set_status(results, Status::internal_failure);
+    return {};
+  }
+  Status status = elastic::remove_field(*doc, *path);
+  if (status == Status::ok) st.modified = true;
+  set_status(results, status);
   return {};
 }
 
@@ -188,21 +230,21 @@ Result<Event> overlay(const ElasticState& st, const weft::elastic::v1::Event& ms
                                         ", not below 1,000,000,000");
     out.time = Timestamp{msg.timestamp().seconds(), msg.timestamp().nanos()};
   }
-  std::string json;
+  Record record;
   if (msg.has_fields_json()) {
-    rapidjson::Document check;
-    check.Parse<parse_flags>(msg.fields_json().data(), msg.fields_json().size());
-    if (check.HasParseError())
-      return fail(ErrorKind::guest, std::string("fields_json is not JSON (UTF-8): ") +
-                                        rapidjson::GetParseError_En(check.GetParseError()) + " at offset " +
-                                        std::to_string(check.GetErrorOffset()));
-    if (!check.IsObject()) return fail(ErrorKind::guest, "fields_json is not a JSON object");
-    json = msg.fields_json();
+    auto r = Record::from_json(msg.fields_json());
+    if (!r) {
+      std::string why = r.error().message;
+      if (why == "record: not a JSON object") return fail(ErrorKind::guest, "fields_json is not a JSON object");
+      return fail(ErrorKind::guest, "fields_json is not JSON (UTF-8): " + why.substr(why.find(": ") + 2));
+    }
+    record = std::move(*r);
+  } else if (!st.modified) {
+    record = st.input->record;  // unchanged: the input's own bytes, no serialisation
   } else {
-    json = elastic::to_json(*st.record);
+    WEFT_TRY(record, Record::from_json(elastic::to_json(*st.record)));
   }
-  WEFT_TRY(Record record, Record::from_json(json));
-  if (st.format != RecordFormat::json) {
+  if (record.format() != st.format) {
     WEFT_TRY(Record converted, record.to(st.format));
     record = std::move(converted);
   }
@@ -221,7 +263,7 @@ Result<void> emit_event(CurrentPlugin& cp, std::span<const Value> args, std::spa
   ElasticState& st = state_of(cp);
   // len 0 is the current event whatever the pointer (an empty message parses to no fields).
   auto bytes = args[1].i32() == 0 ? std::optional<std::string_view>("") : guest_string(cp, args[0], args[1]);
-  if (!bytes || bytes->size() > size_t(INT32_MAX) || !st.record || st.failure) {
+  if (!bytes || bytes->size() > size_t(INT32_MAX) || !st.input || st.failure) {
     set_status(results, Status::invalid_argument);
     return {};
   }
@@ -402,14 +444,8 @@ class ElasticProcessor final : public Processor {
       return std::move(outcome);
     };
     if (auto r = ensure_registered(); !r) return failed(std::move(r).error());
-    auto json = event.record.json();
-    if (!json) return failed(std::move(json).error());
-    m_state.record.emplace();
-    m_state.record->Parse<parse_flags>(json->data(), json->size());
-    if (m_state.record->HasParseError() || !m_state.record->IsObject()) {
-      m_state.record.reset();
-      return failed(Error::make(ErrorKind::usage, "the record is not a JSON object"));
-    }
+    m_state.record.reset();
+    m_state.modified = false;
     m_state.input = &event;
     m_state.outputs.clear();
     m_state.failure.reset();
