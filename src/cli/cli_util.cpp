@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -351,6 +352,79 @@ bool same_value(const Value& a, const Value& b) {
   if (a.type() != b.type()) return false;
   if (a.type() == ValType::v128) return a.v128() == b.v128();
   return a.raw() == b.raw();
+}
+
+// ---- options shared by the plugin commands -------------------------------------------------
+
+bool OptionCursor::is(std::string_view name) const {
+  std::string_view a = arg();
+  return a == name || (a.starts_with(name) && a.size() > name.size() && a[name.size()] == '=');
+}
+
+std::optional<std::string> OptionCursor::value(std::string_view name) const {
+  std::string_view a = arg();
+  if (a.size() > name.size() && a.substr(0, name.size()) == name && a[name.size()] == '=')
+    return std::string(a.substr(name.size() + 1));
+  if (a == name && i + 1 < args.size()) return args[++i];
+  return std::nullopt;
+}
+
+std::optional<uint64_t> parse_u64(std::string_view s) {
+  uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
+  return v;
+}
+
+PluginFlags::Parsed PluginFlags::parse(const OptionCursor& at, std::string& error) {
+  auto bad = [&](const char* message) {
+    error = message;
+    return Parsed::bad;
+  };
+  if (at.arg() == "--wasi") {
+    options.wasi = true;
+  } else if (at.is("--allow-path")) {
+    auto v = at.value("--allow-path");
+    if (!v || v->empty()) return bad("--allow-path needs HOST[:GUEST]");
+    ManifestPath p;
+    std::string spec = *v;
+    if (spec.starts_with("ro:")) {
+      p.read_only = true;
+      spec = spec.substr(3);
+    }
+    size_t colon = spec.find(':');
+    p.host_path = spec.substr(0, colon);
+    p.guest_path = colon == std::string::npos ? p.host_path : spec.substr(colon + 1);
+    paths.push_back(std::move(p));
+  } else if (at.is("--timeout")) {
+    auto v = at.value("--timeout");
+    auto n = v ? parse_u64(*v) : std::nullopt;
+    if (!n) return bad("--timeout needs a number of milliseconds");
+    options.timeout_ms = *n;
+  } else if (at.is("--fuel")) {
+    auto v = at.value("--fuel");
+    auto n = v ? parse_u64(*v) : std::nullopt;
+    if (!n) return bad("--fuel needs a number");
+    options.fuel = *n;
+  } else if (at.is("--max-pages")) {
+    auto v = at.value("--max-pages");
+    auto n = v ? parse_u64(*v) : std::nullopt;
+    if (!n || *n > 65536) return bad("--max-pages needs a number up to 65536");
+    max_pages = uint32_t(*n);
+  } else if (at.is("--log-level")) {
+    auto v = at.value("--log-level");
+    auto l = v ? parse_log_level(*v) : std::nullopt;
+    if (!l) return bad("--log-level needs trace, debug, info, warn, error or off");
+    options.log_level = *l;
+  } else {
+    return Parsed::not_mine;
+  }
+  return Parsed::ok;
+}
+
+void PluginFlags::apply(Manifest& manifest) const {
+  for (const ManifestPath& p : paths) manifest.allowed_paths.push_back(p);
+  if (max_pages) manifest.max_pages = max_pages;
 }
 
 }  // namespace weft::cli

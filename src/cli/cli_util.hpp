@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "weft/plugin.hpp"
 #include "weft/weft.hpp"
 
 /// The project's version, from CMake's project(VERSION).
@@ -51,6 +52,35 @@ const Command& demo_command();
 const Command& run_command();
 const Command& call_command();
 const Command& process_command();
+
+/// The option at args[i]: `--name=value` or `--name value` (which advances i).
+struct OptionCursor {
+  Args args;
+  size_t& i;
+  std::string_view arg() const { return args[i]; }
+  /// Whether the option is `name` (alone or with "=value").
+  bool is(std::string_view name) const;
+  /// Its value, or nothing if it has none.
+  std::optional<std::string> value(std::string_view name) const;
+};
+
+/// A decimal unsigned integer, the whole of `s`.
+std::optional<uint64_t> parse_u64(std::string_view s);
+
+/// What the commands that run plugins (call, process) share on their command line: --wasi,
+/// --allow-path [ro:]HOST[:GUEST], --timeout MS, --fuel N, --max-pages N, --log-level L.
+struct PluginFlags {
+  PluginOptions& options;
+  std::vector<ManifestPath> paths;
+  std::optional<uint32_t> max_pages;
+
+  enum class Parsed { not_mine, ok, bad };
+  /// Takes the option at the cursor if it is one of these; `bad` sets `error` to the usage
+  /// message.
+  Parsed parse(const OptionCursor& at, std::string& error);
+  /// Adds the allowed paths and the memory cap to `manifest`.
+  void apply(Manifest& manifest) const;
+};
 
 /// Runs the command line `weft args...` (args excludes the program name); returns the exit
 /// status.

@@ -1,6 +1,5 @@
 // weft call: calls a function of an Extism plugin (a manifest or a raw .wasm) with input
 // bytes, and prints the output bytes.
-#include <charconv>
 #include <iterator>
 #include <map>
 #include <ostream>
@@ -12,13 +11,6 @@ namespace weft::cli {
 
 namespace {
 
-std::optional<uint64_t> parse_u64(std::string_view s) {
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
-
 int run_call(Args args, Io& io) {
   const Command& self = call_command();
   std::vector<std::string> common;
@@ -26,24 +18,21 @@ int run_call(Args args, Io& io) {
   std::optional<std::string> input;
   std::optional<std::string> input_file;
   std::map<std::string, std::string> config;
-  std::vector<ManifestPath> paths;
   std::vector<std::string> hosts;
   PluginOptions options;
-  std::optional<uint32_t> max_pages;
+  PluginFlags plugin_flags{options, {}, {}};
   options.log_sink = [&io](LogLevel level, std::string_view message) {
     io.err << "[" << log_level_name(level) << "] " << message << "\n";
   };
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
-    auto value = [&](std::string_view name) -> std::optional<std::string> {
-      if (a.size() > name.size() && a.substr(0, name.size()) == name && a[name.size()] == '=')
-        return std::string(a.substr(name.size() + 1));
-      if (a == name && i + 1 < args.size()) return args[++i];
-      return std::nullopt;
-    };
-    auto is = [&](std::string_view name) {
-      return a == name || (a.starts_with(name) && a.size() > name.size() && a[name.size()] == '=');
-    };
+    OptionCursor at{args, i};
+    auto value = [&](std::string_view name) { return at.value(name); };
+    auto is = [&](std::string_view name) { return at.is(name); };
+    std::string flag_error;
+    auto shared = plugin_flags.parse(at, flag_error);
+    if (shared == PluginFlags::Parsed::bad) return usage_error(io, self, flag_error);
+    if (shared == PluginFlags::Parsed::ok) continue;
     if (a == "--") {
       for (++i; i < args.size(); ++i) positional.push_back(args[i]);
       break;
@@ -58,45 +47,6 @@ int run_call(Args args, Io& io) {
       size_t eq = v ? v->find('=') : std::string::npos;
       if (!v || eq == std::string::npos || eq == 0) return usage_error(io, self, "--config needs KEY=VALUE");
       config[v->substr(0, eq)] = v->substr(eq + 1);
-    } else if (a == "--wasi") {
-      options.wasi = true;
-    } else if (is("--allow-path")) {
-      auto v = value("--allow-path");
-      if (!v || v->empty()) return usage_error(io, self, "--allow-path needs HOST[:GUEST]");
-      ManifestPath p;
-      std::string spec = *v;
-      if (spec.starts_with("ro:")) {
-        p.read_only = true;
-        spec = spec.substr(3);
-      }
-      size_t colon = spec.find(':');
-      p.host_path = spec.substr(0, colon);
-      p.guest_path = colon == std::string::npos ? p.host_path : spec.substr(colon + 1);
-      paths.push_back(std::move(p));
-    } else if (is("--allow-host")) {
-      auto v = value("--allow-host");
-      if (!v) return usage_error(io, self, "--allow-host needs a glob");
-      hosts.push_back(*v);
-    } else if (is("--timeout")) {
-      auto v = value("--timeout");
-      auto n = v ? parse_u64(*v) : std::nullopt;
-      if (!n) return usage_error(io, self, "--timeout needs a number of milliseconds");
-      options.timeout_ms = *n;
-    } else if (is("--fuel")) {
-      auto v = value("--fuel");
-      auto n = v ? parse_u64(*v) : std::nullopt;
-      if (!n) return usage_error(io, self, "--fuel needs a number");
-      options.fuel = *n;
-    } else if (is("--max-pages")) {
-      auto v = value("--max-pages");
-      auto n = v ? parse_u64(*v) : std::nullopt;
-      if (!n || *n > 65536) return usage_error(io, self, "--max-pages needs a number up to 65536");
-      max_pages = uint32_t(*n);
-    } else if (is("--log-level")) {
-      auto v = value("--log-level");
-      auto l = v ? parse_log_level(*v) : std::nullopt;
-      if (!l) return usage_error(io, self, "--log-level needs trace, debug, info, warn, error or off");
-      options.log_level = *l;
     } else if (a.starts_with("--") || a == "-h") {
       common.emplace_back(a);
     } else {
@@ -120,9 +70,8 @@ int run_call(Args args, Io& io) {
     return manifest.error().kind == ErrorKind::io ? exit_no_input : exit_failure;
   }
   for (auto& [k, v] : config) manifest->config[k] = v;
-  for (auto& p : paths) manifest->allowed_paths.push_back(p);
+  plugin_flags.apply(*manifest);
   for (auto& h : hosts) manifest->allowed_hosts.push_back(h);
-  if (max_pages) manifest->max_pages = max_pages;
 
   std::vector<uint8_t> in;
   if (input) {

@@ -1,6 +1,5 @@
 // weft process: runs an event-processing plugin (Fluent Bit filter, Elastic ingest, or weft's
 // events ABI) over NDJSON events, one per line in and out.
-#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -15,13 +14,6 @@ namespace weft::cli {
 namespace {
 
 constexpr int exit_data_error = 65;  // EX_DATAERR: some events were malformed or failed
-
-std::optional<uint64_t> parse_u64(std::string_view s) {
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size() || s.empty()) return std::nullopt;
-  return v;
-}
 
 /// Lines of a file (or standard input), read in large blocks.
 class LineReader {
@@ -76,24 +68,21 @@ int run_process(Args args, Io& io) {
   std::optional<events::Abi> abi;
   std::string plugin_path;
   events::ProcessorOptions options;
-  std::optional<uint32_t> max_pages;
-  std::vector<ManifestPath> paths;
   size_t batch_size = 256;
   std::string default_tag = "weft";
+  PluginFlags plugin_flags{options.plugin, {}, {}};
   options.plugin.log_sink = [&io](LogLevel level, std::string_view message) {
     io.err << "[" << log_level_name(level) << "] " << message << "\n";
   };
   for (size_t i = 0; i < args.size(); ++i) {
     std::string_view a = args[i];
-    auto value = [&](std::string_view name) -> std::optional<std::string> {
-      if (a.size() > name.size() && a.substr(0, name.size()) == name && a[name.size()] == '=')
-        return std::string(a.substr(name.size() + 1));
-      if (a == name && i + 1 < args.size()) return args[++i];
-      return std::nullopt;
-    };
-    auto is = [&](std::string_view name) {
-      return a == name || (a.starts_with(name) && a.size() > name.size() && a[name.size()] == '=');
-    };
+    OptionCursor at{args, i};
+    auto value = [&](std::string_view name) { return at.value(name); };
+    auto is = [&](std::string_view name) { return at.is(name); };
+    std::string flag_error;
+    auto shared = plugin_flags.parse(at, flag_error);
+    if (shared == PluginFlags::Parsed::bad) return usage_error(io, self, flag_error);
+    if (shared == PluginFlags::Parsed::ok) continue;
     if (a == "--") {
       for (++i; i < args.size(); ++i) inputs.push_back(args[i]);
       break;
@@ -132,41 +121,6 @@ int run_process(Args args, Io& io) {
       auto v = value("--tag");
       if (!v) return usage_error(io, self, "--tag needs a tag");
       default_tag = *v;
-    } else if (a == "--wasi") {
-      options.plugin.wasi = true;
-    } else if (is("--allow-path")) {
-      auto v = value("--allow-path");
-      if (!v || v->empty()) return usage_error(io, self, "--allow-path needs HOST[:GUEST]");
-      ManifestPath p;
-      std::string spec = *v;
-      if (spec.starts_with("ro:")) {
-        p.read_only = true;
-        spec = spec.substr(3);
-      }
-      size_t colon = spec.find(':');
-      p.host_path = spec.substr(0, colon);
-      p.guest_path = colon == std::string::npos ? p.host_path : spec.substr(colon + 1);
-      paths.push_back(std::move(p));
-    } else if (is("--timeout")) {
-      auto v = value("--timeout");
-      auto n = v ? parse_u64(*v) : std::nullopt;
-      if (!n) return usage_error(io, self, "--timeout needs a number of milliseconds");
-      options.plugin.timeout_ms = *n;
-    } else if (is("--fuel")) {
-      auto v = value("--fuel");
-      auto n = v ? parse_u64(*v) : std::nullopt;
-      if (!n) return usage_error(io, self, "--fuel needs a number");
-      options.plugin.fuel = *n;
-    } else if (is("--max-pages")) {
-      auto v = value("--max-pages");
-      auto n = v ? parse_u64(*v) : std::nullopt;
-      if (!n || *n > 65536) return usage_error(io, self, "--max-pages needs a number up to 65536");
-      max_pages = uint32_t(*n);
-    } else if (is("--log-level")) {
-      auto v = value("--log-level");
-      auto l = v ? parse_log_level(*v) : std::nullopt;
-      if (!l) return usage_error(io, self, "--log-level needs trace, debug, info, warn, error or off");
-      options.plugin.log_level = *l;
     } else if (a == "-") {
       inputs.emplace_back(a);
     } else if (a.starts_with("--") || a == "-h") {
@@ -190,8 +144,7 @@ int run_process(Args args, Io& io) {
     print_error(io, plugin_path, manifest.error());
     return manifest.error().kind == ErrorKind::io ? exit_no_input : exit_failure;
   }
-  for (auto& p : paths) manifest->allowed_paths.push_back(p);
-  if (max_pages) manifest->max_pages = max_pages;
+  plugin_flags.apply(*manifest);
 
   Engine engine(parsed->config);
   auto compiled = events::ProcessorPlugin::create(engine, *abi, std::move(*manifest), options);
