@@ -2,9 +2,11 @@
 # `weft process` as a user runs it: the bundled examples over the sample events, compared as
 # JSON with the expected outputs; malformed lines reported with their line numbers while the
 # other events still come out; the summary line; usage errors.
-# usage: process_cli_test.sh WEFT EXAMPLES_OUT EVENTS_DIR
+# usage: process_cli_test.sh WEFT EXAMPLES_OUT EVENTS_DIR FB_FILTER_WASM EVENTS_WASM
+#   FB_FILTER_WASM  tests/abi/fluentbit's test filter (exports trapper and dropper)
+#   EVENTS_WASM     the demo's weft-ABI processor (traps on a record containing "boom")
 set -uo pipefail
-weft=$1 out=$2 events=$3
+weft=$1 out=$2 events=$3 fb_filter=$4 events_wasm=$5
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 failures=0
@@ -67,6 +69,33 @@ printf '{"record":{}}\n{"record":5}\n' |
 grep -q "^weft process: line 2: malformed event: record: must be a JSON object$" "$tmp/err" ||
   fail "stdin line numbers: $(cat "$tmp/err")"
 grep -q '^{"tag":"weft","time":[0-9]*\.[0-9]\{9\},"record":{}}$' "$tmp/out" || fail "default tag and time: $(cat "$tmp/out")"
+
+# A plugin that traps on one event, or answers one with something that is not a JSON object:
+# that event is reported with its reason, the others come out, nothing is dropped silently.
+printf '%s\n' '{"tag":"t","time":1,"record":{"m":"ok"}}' '{"tag":"t","time":2,"record":{"m":"boom"}}' \
+  '{"tag":"t","time":3,"record":{"m":"fine"}}' > "$tmp/boom.ndjson"
+"$weft" process --abi fluentbit --function trapper --plugin "$fb_filter" < "$tmp/boom.ndjson" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+[ $rc -eq 65 ] || fail "fluentbit trap: exit $rc"
+grep -q '^weft process: line 2: .*unreachable' "$tmp/err" || fail "fluentbit trap: message: $(cat "$tmp/err")"
+[ "$(grep -c . "$tmp/out")" -eq 2 ] && grep -q '"m":"ok"' "$tmp/out" && grep -q '"m":"fine"' "$tmp/out" ||
+  fail "fluentbit trap: the other events: $(cat "$tmp/out")"
+grep -q "^weft process: 3 events in, 2 out, 0 dropped, 1 failed, 0 malformed (" "$tmp/err" ||
+  fail "fluentbit trap: summary: $(cat "$tmp/err")"
+
+"$weft" process --abi weft --plugin "$events_wasm" --batch 3 < "$tmp/boom.ndjson" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+[ $rc -eq 65 ] && grep -q '^weft process: line 2: weft_process trapped: unreachable' "$tmp/err" &&
+  [ "$(grep -c . "$tmp/out")" -eq 2 ] || fail "weft trap in a batch: exit $rc: $(cat "$tmp/err") $(cat "$tmp/out")"
+
+printf '%s\n' '{"record":{"k":"text"}}' '{"record":{"k":"null"}}' '{"record":{"k":"array"}}' '{"record":{"k":"v"}}' |
+  "$weft" process --abi fluentbit --function dropper --plugin "$fb_filter" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+[ $rc -eq 65 ] || fail "fluentbit invalid output: exit $rc"
+grep -q '^weft process: line 1: .*invalid JSON' "$tmp/err" && grep -q '^weft process: line 3: .*JSON object' "$tmp/err" ||
+  fail "fluentbit invalid output: messages: $(cat "$tmp/err")"
+grep -q "^weft process: 4 events in, 1 out, 1 dropped, 2 failed, 0 malformed (" "$tmp/err" ||
+  fail "fluentbit invalid output: summary: $(cat "$tmp/err")"
 
 # Usage errors.
 "$weft" process --plugin x.wasm < /dev/null > /dev/null 2> "$tmp/err"
