@@ -376,12 +376,23 @@ std::optional<uint64_t> parse_u64(std::string_view s) {
   return v;
 }
 
+PluginFlags::PluginFlags(PluginOptions& plugin_options, Io& io) : options(plugin_options) {
+  options.log_sink = [&io](LogLevel level, std::string_view message) {
+    io.err << "[" << log_level_name(level) << "] " << message << "\n";
+  };
+}
+
 PluginFlags::Parsed PluginFlags::parse(const OptionCursor& at, std::string& error) {
   auto bad = [&](const char* message) {
     error = message;
     return Parsed::bad;
   };
-  if (at.arg() == "--wasi") {
+  if (at.is("--config")) {
+    auto v = at.value("--config");
+    size_t eq = v ? v->find('=') : std::string::npos;
+    if (!v || eq == std::string::npos || eq == 0) return bad("--config needs KEY=VALUE");
+    config[v->substr(0, eq)] = v->substr(eq + 1);
+  } else if (at.arg() == "--wasi") {
     options.wasi = true;
   } else if (at.is("--allow-path")) {
     auto v = at.value("--allow-path");

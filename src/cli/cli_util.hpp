@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iosfwd>
 #include <span>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -68,11 +69,15 @@ struct OptionCursor {
 std::optional<uint64_t> parse_u64(std::string_view s);
 
 /// What the commands that run plugins (call, process) share on their command line: --wasi,
-/// --allow-path [ro:]HOST[:GUEST], --timeout MS, --fuel N, --max-pages N, --log-level L.
+/// --allow-path [ro:]HOST[:GUEST], --timeout MS, --fuel N, --max-pages N, --log-level L and
+/// --config K=V; the plugin's log lines go to standard error.
 struct PluginFlags {
+  PluginFlags(PluginOptions& plugin_options, Io& io);
+
   PluginOptions& options;
   std::vector<ManifestPath> paths;
   std::optional<uint32_t> max_pages;
+  std::map<std::string, std::string> config;
 
   enum class Parsed { not_mine, ok, bad };
   /// Takes the option at the cursor if it is one of these; `bad` sets `error` to the usage

@@ -17,18 +17,12 @@ int run_call(Args args, Io& io) {
   std::vector<std::string> positional;
   std::optional<std::string> input;
   std::optional<std::string> input_file;
-  std::map<std::string, std::string> config;
   std::vector<std::string> hosts;
   PluginOptions options;
-  PluginFlags plugin_flags{options, {}, {}};
-  options.log_sink = [&io](LogLevel level, std::string_view message) {
-    io.err << "[" << log_level_name(level) << "] " << message << "\n";
-  };
+  PluginFlags plugin_flags(options, io);
   for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view a = args[i];
     OptionCursor at{args, i};
-    auto value = [&](std::string_view name) { return at.value(name); };
-    auto is = [&](std::string_view name) { return at.is(name); };
+    std::string_view a = at.arg();
     std::string flag_error;
     auto shared = plugin_flags.parse(at, flag_error);
     if (shared == PluginFlags::Parsed::bad) return usage_error(io, self, flag_error);
@@ -36,17 +30,12 @@ int run_call(Args args, Io& io) {
     if (a == "--") {
       for (++i; i < args.size(); ++i) positional.push_back(args[i]);
       break;
-    } else if (is("--input")) {
-      input = value("--input");
+    } else if (at.is("--input")) {
+      input = at.value("--input");
       if (!input) return usage_error(io, self, "--input needs a string");
-    } else if (is("--input-file")) {
-      input_file = value("--input-file");
+    } else if (at.is("--input-file")) {
+      input_file = at.value("--input-file");
       if (!input_file) return usage_error(io, self, "--input-file needs a file");
-    } else if (is("--config")) {
-      auto v = value("--config");
-      size_t eq = v ? v->find('=') : std::string::npos;
-      if (!v || eq == std::string::npos || eq == 0) return usage_error(io, self, "--config needs KEY=VALUE");
-      config[v->substr(0, eq)] = v->substr(eq + 1);
     } else if (a.starts_with("--") || a == "-h") {
       common.emplace_back(a);
     } else {
@@ -69,7 +58,7 @@ int run_call(Args args, Io& io) {
     print_error(io, path, manifest.error());
     return manifest.error().kind == ErrorKind::io ? exit_no_input : exit_failure;
   }
-  for (auto& [k, v] : config) manifest->config[k] = v;
+  for (auto& [k, v] : plugin_flags.config) manifest->config[k] = v;
   plugin_flags.apply(*manifest);
   for (auto& h : hosts) manifest->allowed_hosts.push_back(h);
 

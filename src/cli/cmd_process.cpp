@@ -70,15 +70,10 @@ int run_process(Args args, Io& io) {
   events::ProcessorOptions options;
   size_t batch_size = 256;
   std::string default_tag = "weft";
-  PluginFlags plugin_flags{options.plugin, {}, {}};
-  options.plugin.log_sink = [&io](LogLevel level, std::string_view message) {
-    io.err << "[" << log_level_name(level) << "] " << message << "\n";
-  };
+  PluginFlags plugin_flags(options.plugin, io);
   for (size_t i = 0; i < args.size(); ++i) {
-    std::string_view a = args[i];
     OptionCursor at{args, i};
-    auto value = [&](std::string_view name) { return at.value(name); };
-    auto is = [&](std::string_view name) { return at.is(name); };
+    std::string_view a = at.arg();
     std::string flag_error;
     auto shared = plugin_flags.parse(at, flag_error);
     if (shared == PluginFlags::Parsed::bad) return usage_error(io, self, flag_error);
@@ -86,25 +81,20 @@ int run_process(Args args, Io& io) {
     if (a == "--") {
       for (++i; i < args.size(); ++i) inputs.push_back(args[i]);
       break;
-    } else if (is("--abi")) {
-      auto v = value("--abi");
+    } else if (at.is("--abi")) {
+      auto v = at.value("--abi");
       abi = v ? events::parse_abi(*v) : std::nullopt;
       if (!abi) return usage_error(io, self, "--abi needs fluentbit, elastic or weft");
-    } else if (is("--plugin")) {
-      auto v = value("--plugin");
+    } else if (at.is("--plugin")) {
+      auto v = at.value("--plugin");
       if (!v || v->empty()) return usage_error(io, self, "--plugin needs a .wasm file or a manifest");
       plugin_path = *v;
-    } else if (is("--function")) {
-      auto v = value("--function");
+    } else if (at.is("--function")) {
+      auto v = at.value("--function");
       if (!v || v->empty()) return usage_error(io, self, "--function needs an export name");
       options.function = *v;
-    } else if (is("--config")) {
-      auto v = value("--config");
-      size_t eq = v ? v->find('=') : std::string::npos;
-      if (!v || eq == std::string::npos || eq == 0) return usage_error(io, self, "--config needs KEY=VALUE");
-      options.config[v->substr(0, eq)] = v->substr(eq + 1);
-    } else if (is("--format")) {
-      auto v = value("--format");
+    } else if (at.is("--format")) {
+      auto v = at.value("--format");
       if (v == "json") {
         options.format = events::RecordFormat::json;
       } else if (v == "msgpack") {
@@ -112,13 +102,13 @@ int run_process(Args args, Io& io) {
       } else {
         return usage_error(io, self, "--format needs json or msgpack");
       }
-    } else if (is("--batch")) {
-      auto v = value("--batch");
+    } else if (at.is("--batch")) {
+      auto v = at.value("--batch");
       auto n = v ? parse_u64(*v) : std::nullopt;
       if (!n || *n == 0 || *n > 65536) return usage_error(io, self, "--batch needs a number of events from 1 to 65536");
       batch_size = size_t(*n);
-    } else if (is("--tag")) {
-      auto v = value("--tag");
+    } else if (at.is("--tag")) {
+      auto v = at.value("--tag");
       if (!v) return usage_error(io, self, "--tag needs a tag");
       default_tag = *v;
     } else if (a == "-") {
@@ -145,6 +135,7 @@ int run_process(Args args, Io& io) {
     return manifest.error().kind == ErrorKind::io ? exit_no_input : exit_failure;
   }
   plugin_flags.apply(*manifest);
+  options.config = plugin_flags.config;
 
   Engine engine(parsed->config);
   auto compiled = events::ProcessorPlugin::create(engine, *abi, std::move(*manifest), options);
