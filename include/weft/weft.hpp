@@ -139,6 +139,9 @@ class Module {
   std::vector<SectionInfo> sections() const;
   /// Size of the binary the module was compiled from, in bytes.
   size_t binary_size() const noexcept;
+  /// A listing of the interpreter's lowered code for every function the module defines,
+  /// each headed by its function index and export names: for reading what the engine runs.
+  std::string lowered_code() const;
 
   explicit Module(std::shared_ptr<const detail::ModuleData> data) : m_data(std::move(data)) {}
   const std::shared_ptr<const detail::ModuleData>& data() const noexcept { return m_data; }

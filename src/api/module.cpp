@@ -1,4 +1,5 @@
 // weft: what a compiled Module declares: imports, exports, sections.
+#include "interp/disassemble.hpp"
 #include "runtime/instantiate.hpp"
 #include "runtime/objects.hpp"
 
@@ -59,5 +60,21 @@ std::vector<Module::SectionInfo> Module::sections() const {
 }
 
 size_t Module::binary_size() const noexcept { return m_data->module.bytes.size(); }
+
+std::string Module::lowered_code() const {
+  std::string out;
+  if (!m_data) return out;
+  const wasm::Module& m = m_data->module;
+  for (uint32_t i = 0; i < m_data->funcs.size(); ++i) {
+    uint32_t index = m.imported_funcs + i;
+    out += "func " + std::to_string(index);
+    for (const wasm::Export& e : m.exports)
+      if (e.kind == ExternKind::func && e.index == index) out += " \"" + e.name + "\"";
+    out += ":\n";
+    out += interp::disassemble(*m_data, i);
+    out += "\n";
+  }
+  return out;
+}
 
 }  // namespace weft

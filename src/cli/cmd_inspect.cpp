@@ -27,7 +27,8 @@ std::string pad_left(std::string text, size_t width) {
 
 int run_inspect(Args args, Io& io) {
   const Command& self = inspect_command();
-  auto options = parse_options(args);
+  static constexpr std::string_view flags[] = {"--code"};
+  auto options = parse_options(args, flags);
   if (!options) return usage_error(io, self, options.error().message);
   if (options->help) {
     print_command_help(io.out, self);
@@ -62,6 +63,7 @@ int run_inspect(Args args, Io& io) {
   io.out << "\nexports (" << exports.size() << "):\n";
   for (const ExportDesc& e : exports)
     io.out << "  " << e.name << ": " << e.type.to_string() << "\n";
+  if (options->has_flag("--code")) io.out << "\nlowered code:\n" << module->lowered_code();
   return exit_ok;
 }
 
@@ -75,6 +77,10 @@ const Command& inspect_command() {
       "Compiles the module, then lists its sections (id, name, offset of the contents in the\n"
       "file, size in bytes), its imports and its exports with their types. A module that is\n"
       "not valid is reported as by `weft validate`.\n"
+      "\n"
+      "  --code   also list the interpreter's lowered code of every defined function: one\n"
+      "           instruction a line: its offset, handler and operands (a slot is its byte\n"
+      "           offset in the frame; a branch offset is relative to the instruction)\n"
       "\n",
       run_inspect};
   return command;

@@ -104,7 +104,6 @@
   X(i64_store16_add, 4) \
   X(i64_store32_add, 4) \
   X(br_i64_nez, 2)    /* a off: jump if a != 0 (64 bits) */              \
-  X(i32_add3, 4)      /* dst a b c: a + b + c (two i32.add in a row) */  \
   X(copy64x2, 4)      /* d1 s1 d2 s2: two copy64 in a row, in order */   \
   /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
   X(const128, 5)      /* dst bits[4] (low word first) */                 \
@@ -128,6 +127,78 @@
   X(store32_lane, 4)  /* addr vec offset lane */                         \
   X(store64_lane, 4)  /* addr vec offset lane */
 
+// ---- superinstructions -------------------------------------------------------------------
+// Each is two wasm-level instructions whose intermediate value stays in a register instead
+// of a frame slot, in one dispatch. The lowering forms them when the first instruction is
+// the last one emitted and its result has no other reader (func_lowering.cpp has the
+// rules, interpreter.cpp the handlers). Names are "first_second". WEFT_FUSED_OPS() expands
+// to one call per superinstruction of these callbacks, which each user defines:
+//   WEFT_FUSED_PAIR(T, op1, op2)   `t = a op1 b; d = t op2 c` -> `op1_op2 d a b c`
+//   WEFT_FUSED_LOAD(T, load, op)   `t = load addr off; d = t op c` -> `load_op d addr off c`
+//   WEFT_FUSED_STORE(T, op, store) `t = a op b; store addr t off` -> `op_store addr a b off`
+//   WEFT_FUSED_BRANCH(T, br, cmp)  `d = a + b; br d c off` (a loop's counter) ->
+//                                  `i32_add_br d a b c off`: writes d, jumps if `d cmp c`
+// T is the operands' type in the handler. No operator here traps.
+#define WEFT_FUSE_ROW_I32(a)                                                                  \
+  WEFT_FUSED_PAIR(u32, a, i32_add) WEFT_FUSED_PAIR(u32, a, i32_sub)                          \
+  WEFT_FUSED_PAIR(u32, a, i32_mul) WEFT_FUSED_PAIR(u32, a, i32_and)                          \
+  WEFT_FUSED_PAIR(u32, a, i32_or) WEFT_FUSED_PAIR(u32, a, i32_xor)                           \
+  WEFT_FUSED_PAIR(u32, a, i32_shl) WEFT_FUSED_PAIR(u32, a, i32_shr_s)                        \
+  WEFT_FUSED_PAIR(u32, a, i32_shr_u) WEFT_FUSED_PAIR(u32, a, i32_rotl)                       \
+  WEFT_FUSED_PAIR(u32, a, i32_rotr)
+#define WEFT_FUSE_ROW_I64(a)                                                                  \
+  WEFT_FUSED_PAIR(u64, a, i64_add) WEFT_FUSED_PAIR(u64, a, i64_sub)                          \
+  WEFT_FUSED_PAIR(u64, a, i64_mul) WEFT_FUSED_PAIR(u64, a, i64_and)                          \
+  WEFT_FUSED_PAIR(u64, a, i64_or) WEFT_FUSED_PAIR(u64, a, i64_xor)                           \
+  WEFT_FUSED_PAIR(u64, a, i64_shl) WEFT_FUSED_PAIR(u64, a, i64_shr_s)                        \
+  WEFT_FUSED_PAIR(u64, a, i64_shr_u) WEFT_FUSED_PAIR(u64, a, i64_rotl)                       \
+  WEFT_FUSED_PAIR(u64, a, i64_rotr)
+#define WEFT_FUSE_ROW_F32(a)                                                                  \
+  WEFT_FUSED_PAIR(f32, a, f32_add) WEFT_FUSED_PAIR(f32, a, f32_sub)                          \
+  WEFT_FUSED_PAIR(f32, a, f32_mul) WEFT_FUSED_PAIR(f32, a, f32_div)
+#define WEFT_FUSE_ROW_F64(a)                                                                  \
+  WEFT_FUSED_PAIR(f64, a, f64_add) WEFT_FUSED_PAIR(f64, a, f64_sub)                          \
+  WEFT_FUSED_PAIR(f64, a, f64_mul) WEFT_FUSED_PAIR(f64, a, f64_div)
+#define WEFT_FUSED_OPS()                                                                      \
+  WEFT_FUSE_ROW_I32(i32_add) WEFT_FUSE_ROW_I32(i32_sub) WEFT_FUSE_ROW_I32(i32_mul)           \
+  WEFT_FUSE_ROW_I32(i32_and) WEFT_FUSE_ROW_I32(i32_or) WEFT_FUSE_ROW_I32(i32_xor)            \
+  WEFT_FUSE_ROW_I32(i32_shl) WEFT_FUSE_ROW_I32(i32_shr_s) WEFT_FUSE_ROW_I32(i32_shr_u)       \
+  WEFT_FUSE_ROW_I32(i32_rotl) WEFT_FUSE_ROW_I32(i32_rotr)                                    \
+  WEFT_FUSE_ROW_I64(i64_add) WEFT_FUSE_ROW_I64(i64_sub) WEFT_FUSE_ROW_I64(i64_mul)           \
+  WEFT_FUSE_ROW_I64(i64_and) WEFT_FUSE_ROW_I64(i64_or) WEFT_FUSE_ROW_I64(i64_xor)            \
+  WEFT_FUSE_ROW_I64(i64_shl) WEFT_FUSE_ROW_I64(i64_shr_s) WEFT_FUSE_ROW_I64(i64_shr_u)       \
+  WEFT_FUSE_ROW_I64(i64_rotl) WEFT_FUSE_ROW_I64(i64_rotr)                                    \
+  WEFT_FUSE_ROW_F32(f32_add) WEFT_FUSE_ROW_F32(f32_sub) WEFT_FUSE_ROW_F32(f32_mul)           \
+  WEFT_FUSE_ROW_F32(f32_div)                                                                 \
+  WEFT_FUSE_ROW_F64(f64_add) WEFT_FUSE_ROW_F64(f64_sub) WEFT_FUSE_ROW_F64(f64_mul)           \
+  WEFT_FUSE_ROW_F64(f64_div)                                                                 \
+  WEFT_FUSED_LOAD(u32, i32_load, i32_add) WEFT_FUSED_LOAD(u32, i32_load, i32_sub)            \
+  WEFT_FUSED_LOAD(u32, i32_load, i32_mul) WEFT_FUSED_LOAD(u32, i32_load, i32_and)            \
+  WEFT_FUSED_LOAD(u32, i32_load, i32_or) WEFT_FUSED_LOAD(u32, i32_load, i32_xor)             \
+  WEFT_FUSED_LOAD(u64, i64_load, i64_add) WEFT_FUSED_LOAD(u64, i64_load, i64_sub)            \
+  WEFT_FUSED_LOAD(u64, i64_load, i64_mul) WEFT_FUSED_LOAD(u64, i64_load, i64_and)            \
+  WEFT_FUSED_LOAD(u64, i64_load, i64_or) WEFT_FUSED_LOAD(u64, i64_load, i64_xor)             \
+  WEFT_FUSED_LOAD(f32, f32_load, f32_add) WEFT_FUSED_LOAD(f32, f32_load, f32_sub)            \
+  WEFT_FUSED_LOAD(f32, f32_load, f32_mul) WEFT_FUSED_LOAD(f32, f32_load, f32_div)            \
+  WEFT_FUSED_LOAD(f64, f64_load, f64_add) WEFT_FUSED_LOAD(f64, f64_load, f64_sub)            \
+  WEFT_FUSED_LOAD(f64, f64_load, f64_mul) WEFT_FUSED_LOAD(f64, f64_load, f64_div)            \
+  WEFT_FUSED_STORE(u32, i32_add, i32_store) WEFT_FUSED_STORE(u32, i32_sub, i32_store)        \
+  WEFT_FUSED_STORE(u32, i32_mul, i32_store) WEFT_FUSED_STORE(u32, i32_and, i32_store)        \
+  WEFT_FUSED_STORE(u32, i32_or, i32_store) WEFT_FUSED_STORE(u32, i32_xor, i32_store)         \
+  WEFT_FUSED_STORE(u32, i32_shl, i32_store) WEFT_FUSED_STORE(u32, i32_shr_u, i32_store)      \
+  WEFT_FUSED_STORE(u64, i64_add, i64_store) WEFT_FUSED_STORE(u64, i64_sub, i64_store)        \
+  WEFT_FUSED_STORE(u64, i64_mul, i64_store) WEFT_FUSED_STORE(u64, i64_and, i64_store)        \
+  WEFT_FUSED_STORE(u64, i64_or, i64_store) WEFT_FUSED_STORE(u64, i64_xor, i64_store)         \
+  WEFT_FUSED_STORE(f32, f32_add, f32_store) WEFT_FUSED_STORE(f32, f32_sub, f32_store)        \
+  WEFT_FUSED_STORE(f32, f32_mul, f32_store) WEFT_FUSED_STORE(f32, f32_div, f32_store)        \
+  WEFT_FUSED_STORE(f64, f64_add, f64_store) WEFT_FUSED_STORE(f64, f64_sub, f64_store)        \
+  WEFT_FUSED_STORE(f64, f64_mul, f64_store) WEFT_FUSED_STORE(f64, f64_div, f64_store)        \
+  WEFT_FUSED_BRANCH(uint32_t, br_i32_eq, ==) WEFT_FUSED_BRANCH(uint32_t, br_i32_ne, !=)      \
+  WEFT_FUSED_BRANCH(int32_t, br_i32_lt_s, <) WEFT_FUSED_BRANCH(uint32_t, br_i32_lt_u, <)     \
+  WEFT_FUSED_BRANCH(int32_t, br_i32_gt_s, >) WEFT_FUSED_BRANCH(uint32_t, br_i32_gt_u, >)     \
+  WEFT_FUSED_BRANCH(int32_t, br_i32_le_s, <=) WEFT_FUSED_BRANCH(uint32_t, br_i32_le_u, <=)   \
+  WEFT_FUSED_BRANCH(int32_t, br_i32_ge_s, >=) WEFT_FUSED_BRANCH(uint32_t, br_i32_ge_u, >=)
+
 namespace weft::interp {
 
 /// Every handler of the interpreter: generated ones first, then the internal ones.
@@ -140,6 +211,15 @@ enum class IOp : uint16_t {
 #undef WEFT_IOP_GEN
 #define WEFT_IOP_INTERNAL(name, operands) name,
   WEFT_INTERNAL_OPS(WEFT_IOP_INTERNAL)
+#define WEFT_FUSED_PAIR(T, a, b) WEFT_IOP_INTERNAL(a##_##b, 4)
+#define WEFT_FUSED_LOAD(T, l, b) WEFT_IOP_INTERNAL(l##_##b, 4)
+#define WEFT_FUSED_STORE(T, b, s) WEFT_IOP_INTERNAL(b##_##s, 4)
+#define WEFT_FUSED_BRANCH(T, br, cmp) WEFT_IOP_INTERNAL(i32_add_##br, 5)
+  WEFT_FUSED_OPS()
+#undef WEFT_FUSED_PAIR
+#undef WEFT_FUSED_LOAD
+#undef WEFT_FUSED_STORE
+#undef WEFT_FUSED_BRANCH
 #undef WEFT_IOP_INTERNAL
       count_
 };

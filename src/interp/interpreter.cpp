@@ -53,6 +53,25 @@ template <class T>
   return v;
 }
 
+/// A call's frame setup: zeroes the callee's locals and fills its constant slots. Frames
+/// usually have a few of each, where a loop beats a call of the C library's memset or
+/// memcpy (the empty asm keeps the compiler from turning the loop back into that call),
+/// and a handler that calls no function saves no registers.
+[[gnu::always_inline]] inline void zero_slots(uint64_t* p, uint32_t n) noexcept {
+  for (uint32_t i = 0; i < n; ++i) {
+    p[i] = 0;
+    asm volatile("");
+  }
+}
+[[gnu::always_inline]] inline void copy_slots(uint64_t* d, const uint8_t* s, uint32_t n) noexcept {
+  for (uint32_t i = 0; i < n; ++i) {
+    uint64_t v;
+    std::memcpy(&v, s + 8 * size_t{i}, 8);
+    d[i] = v;
+    asm volatile("");
+  }
+}
+
 /// Writes a value to a slot, zero-extended to the slot's 64 bits.
 template <class T>
 [[gnu::always_inline]] inline void wr(uint8_t* fp, uint32_t off, T v) noexcept {
@@ -212,100 +231,108 @@ uint32_t value_slots(const std::vector<ValType>& ts) {
   return n;
 }
 
-/// The dispatch loop. Called with `table_out` set, it only hands out its label table.
-Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
-                     const void* const** table_out) noexcept {
-  static const void* const labels[] = {
-#define WEFT_LABEL(name, sig, kind) &&op_##name,
-#define WEFT_OP(name, prefix, code, text, imm, sig, kind, feature) \
-  WEFT_EXEC_##kind##_##feature(WEFT_LABEL, name, sig)
-#include "wasm/opcodes.def"
-#undef WEFT_OP
-#undef WEFT_LABEL
-#define WEFT_LABEL_INTERNAL(name, operands) &&op_##name,
-      WEFT_INTERNAL_OPS(WEFT_LABEL_INTERNAL)
-#undef WEFT_LABEL_INTERNAL
-  };
-  static_assert(std::size(labels) == iop_count);
-  if (table_out) {
-    *table_out = labels;
-    return {};
-  }
+// ---- the handlers ------------------------------------------------------------------------
+// Every handler is a function of the same five arguments, which the x86-64 and AArch64
+// calling conventions pass in registers: pc, fp, the memory's base and size, and the
+// execution state. A handler ends by tail-calling the next instruction's handler
+// ([[clang::musttail]]: a jump, never a call), so the interpreter's state stays in
+// registers from one instruction to the next, each handler is compiled on its own with
+// all registers free for its work, and the native stack does not grow. A handler returns
+// only to stop: at a trap, a host error, or the return from the entry function.
 
-  StoreImpl& s = *store;
-  const FunctionCode* fc = entry->code;
-  InstanceImpl* inst = entry->instance;
-  uint64_t* const entry_top = s.stack_top;
-  const uint32_t entry_frames = s.frame_count;
-  if (entry_top + fc->frame_slots > s.value_stack_end || s.frame_count >= s.frame_capacity)
-    return Failure{Error::make_trap(TrapKind::call_stack_exhausted)};
-
-  s.fuel -= fc->entry_cost;
-  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed))
-    return Failure{Error::make_trap(stop_reason(s))};
-  if (fc->param_slots) std::memcpy(entry_top, slots, fc->param_slots * 8);
-  std::memset(entry_top + fc->param_slots, 0, fc->local_slots * 8);
-  if (fc->const_slots)
-    std::memcpy(entry_top + fc->param_slots + fc->local_slots,
-                inst->module->code.data() + fc->const_offset, fc->const_slots * 8);
-  s.frames[s.frame_count++] = Frame{nullptr, nullptr, nullptr};
-
-  uint8_t* fp = reinterpret_cast<uint8_t*>(entry_top);
-  const uint8_t* pc = inst->module->code.data() + fc->code_offset;
-  uint8_t* mem = nullptr;
-  uint64_t mem_size = 0;
+/// What execute() and the handlers share beyond the five registers.
+struct ExecState {
+  StoreImpl* s;
+  InstanceImpl* inst;        ///< the running function's instance
+  const MemoryInst* mem0;    ///< its memory 0, or null
+  const uint8_t* code_base;  ///< its module's lowered code
+  uint64_t* entry_top;       ///< the value stack top when execute() began
+  FuncInst* host_callee = nullptr;  ///< host_call's function, arguments and return pc
+  uint64_t* host_args = nullptr;
+  const uint8_t* host_return = nullptr;
   TrapKind trap = TrapKind::none;
+  bool failed = false;       ///< `error` holds a host function's error
   Error error;
+};
 
-  // Operands of the current instruction.
+#define WEFT_HANDLER_PARAMS                                                             \
+  [[maybe_unused]] const uint8_t *pc, [[maybe_unused]] uint8_t *fp, [[maybe_unused]] uint8_t *mem, \
+      [[maybe_unused]] uint64_t mem_size, ExecState *st
+// Not noexcept: clang cannot tail-call out of a noexcept function's terminate scope. No
+// handler throws, and execute(), which runs them, is noexcept.
+using Handler = void (*)(WEFT_HANDLER_PARAMS);
+#define WEFT_HANDLER(name) void op_##name(WEFT_HANDLER_PARAMS)
+
+#if !defined(__clang__) || !__has_cpp_attribute(clang::musttail)
+#error "weft's interpreter needs [[clang::musttail]] (clang 13 or later)"
+#endif
+#define TAIL_CALL(fn) [[clang::musttail]] return (fn)(pc, fp, mem, mem_size, st)
+
+// Operands of the current instruction.
 #define OP(i) read_operand(pc, i)
 #ifdef WEFT_DISPATCH_PROFILE
 #define PROFILE() dispatch_profile::count(read_handler(pc))
 #else
 #define PROFILE() (void)0
 #endif
-#define NEXT(n)                                \
-  do {                                         \
-    pc += handler_size + operand_size * (n);   \
-    PROFILE();                                 \
-    goto* read_handler(pc);                    \
+#define DISPATCH()                                                        \
+  do {                                                                    \
+    PROFILE();                                                            \
+    TAIL_CALL(reinterpret_cast<Handler>(const_cast<void*>(read_handler(pc)))); \
   } while (0)
-#define DISPATCH()  \
-  do {              \
-    PROFILE();      \
-    goto* read_handler(pc); \
+#define NEXT(n)                              \
+  do {                                       \
+    pc += handler_size + operand_size * (n); \
+    DISPATCH();                              \
   } while (0)
-  // A taken branch whose operand i is the offset. Jumping back means looping: see back_edge.
-#define JUMP(i)                                                                       \
-  do {                                                                                \
-    int32_t rel_ = static_cast<int32_t>(OP(i));                                       \
-    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size * (i)) + rel_;      \
-    if (rel_ < 0) goto back_edge;                                                     \
-    DISPATCH();                                                                       \
+// A taken branch whose operand i is the offset. Jumping back means looping: see back_edge.
+#define JUMP(i)                                                                  \
+  do {                                                                           \
+    int32_t rel_ = static_cast<int32_t>(OP(i));                                  \
+    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size * (i)) + rel_; \
+    if (rel_ < 0) TAIL_CALL(back_edge);                                          \
+    DISPATCH();                                                                  \
   } while (0)
-#define TRAP(kind)   \
-  do {               \
-    trap = (kind);   \
-    goto trap_exit;  \
-  } while (0)
-#define LOAD_MEMORY()                            \
-  do {                                           \
-    if (!inst->memories.empty()) {               \
-      const MemoryInst* m0 = inst->memories[0];  \
-      mem = m0->base;                            \
-      mem_size = m0->size;                       \
-    } else {                                     \
-      mem = nullptr;                             \
-      mem_size = 0;                              \
-    }                                            \
+#define TRAP(kind)       \
+  do {                   \
+    st->trap = (kind);   \
+    return;              \
   } while (0)
 
-  LOAD_MEMORY();
+/// Points mem, mem_size and the state at the current instance's memory 0 and code.
+/// Called whenever the instance changes, or the memory may have grown.
+[[gnu::always_inline]] inline void load_memory(ExecState* st, uint8_t*& mem, uint64_t& mem_size) noexcept {
+  InstanceImpl* inst = st->inst;
+  st->code_base = inst->module->code.data();
+  if (!inst->memories.empty()) {
+    const MemoryInst* m0 = inst->memories[0];
+    st->mem0 = m0;
+    mem = m0->base;
+    mem_size = m0->size;
+  } else {
+    st->mem0 = nullptr;
+    mem = nullptr;
+    mem_size = 0;
+  }
+}
+
+/// Out of fuel, or interrupted: a separate handler, so that the ones that check need not
+/// save registers for the call.
+void stop(WEFT_HANDLER_PARAMS) { st->trap = stop_reason(*st->s); }
+
+// Every backward jump goes to the body of a loop, just after the loop's loop_entry, whose
+// operand (the 4 bytes before the target) is the cost of one iteration.
+
+void back_edge(WEFT_HANDLER_PARAMS) {
+  StoreImpl& s = *st->s;
+  s.fuel -= read_operand(pc - handler_size - operand_size, 0);
+  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
   DISPATCH();
+}
 
-  // ---- generated handlers: simple instructions -------------------------------------------
+// ---- generated handlers: simple instructions -------------------------------------------
 #define WEFT_UNARY(name, A, R)                                             \
-  op_##name : {                                                            \
+  WEFT_HANDLER(name) {                                                     \
     A a = rd<A>(fp, OP(1));                                                \
     if constexpr (num::can_trap<Op::name>) {                               \
       TrapKind k = num::check<Op::name>(a);                                \
@@ -315,7 +342,7 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
     NEXT(2);                                                               \
   }
 #define WEFT_BINARY(name, A, B, R)                                         \
-  op_##name : {                                                            \
+  WEFT_HANDLER(name) {                                                     \
     A a = rd<A>(fp, OP(1));                                                \
     B b = rd<B>(fp, OP(2));                                                \
     if constexpr (num::can_trap<Op::name>) {                               \
@@ -348,7 +375,7 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
 #define WEFT_SIMPLE_i_d(n) WEFT_UNARY(n, u32, f64)
 #define WEFT_SIMPLE_l_d(n) WEFT_UNARY(n, u64, f64)
 #define WEFT_SIMPLE_f_d(n) WEFT_UNARY(n, f32, f64)
-  // SIMD: the v128 signatures, loads, stores and internal operations.
+// SIMD: the v128 signatures, loads, stores and internal operations.
 #include "interp/interpreter_simd.inc"
 #define WEFT_GEN_simple(name, sig) WEFT_SIMPLE_##sig(name)
 #define WEFT_GEN_load(name, sig)
@@ -359,9 +386,9 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
 #include "wasm/opcodes.def"
 #undef WEFT_OP
 
-  // ---- loads and stores: [dst|addr] [addr|value] offset ----------------------------------
+// ---- loads and stores: [dst|addr] [addr|value] offset ----------------------------------
 #define WEFT_LOAD(name, M, R)                                             \
-  op_##name : {                                                           \
+  WEFT_HANDLER(name) {                                                    \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);      \
     if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);  \
     M v;                                                                  \
@@ -370,7 +397,7 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
     NEXT(3);                                                              \
   }
 #define WEFT_STORE(name, V, M)                                            \
-  op_##name : {                                                           \
+  WEFT_HANDLER(name) {                                                    \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(2);      \
     if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);  \
     M v = static_cast<M>(rd<V>(fp, OP(1)));                               \
@@ -379,7 +406,7 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
   }
   // The address is the sum of two slots (a lowered i32.add, wrapping at 32 bits).
 #define WEFT_LOAD_ADD(name, M, R)                                                         \
-  op_##name##_add : {                                                                     \
+  WEFT_HANDLER(name##_add) {                                                              \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + \
                   OP(3);                                                                  \
     if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);                  \
@@ -389,7 +416,7 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
     NEXT(4);                                                                              \
   }
 #define WEFT_STORE_ADD(name, V, M)                                                        \
-  op_##name##_add : {                                                                     \
+  WEFT_HANDLER(name##_add) {                                                              \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(0)) + rd<u32>(fp, OP(1)))) + \
                   OP(3);                                                                  \
     if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);                  \
@@ -399,217 +426,243 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots,
   }
 #define WEFT_LOAD_BOTH(name, M, R) WEFT_LOAD(name, M, R) WEFT_LOAD_ADD(name, M, R)
 #define WEFT_STORE_BOTH(name, V, M) WEFT_STORE(name, V, M) WEFT_STORE_ADD(name, V, M)
-  WEFT_LOAD_BOTH(i32_load, u32, u32)
-  WEFT_LOAD_BOTH(i64_load, u64, u64)
-  WEFT_LOAD_BOTH(f32_load, f32, f32)
-  WEFT_LOAD_BOTH(f64_load, f64, f64)
-  WEFT_LOAD_BOTH(i32_load8_s, int8_t, u32)
-  WEFT_LOAD_BOTH(i32_load8_u, uint8_t, u32)
-  WEFT_LOAD_BOTH(i32_load16_s, int16_t, u32)
-  WEFT_LOAD_BOTH(i32_load16_u, uint16_t, u32)
-  WEFT_LOAD_BOTH(i64_load8_s, int8_t, u64)
-  WEFT_LOAD_BOTH(i64_load8_u, uint8_t, u64)
-  WEFT_LOAD_BOTH(i64_load16_s, int16_t, u64)
-  WEFT_LOAD_BOTH(i64_load16_u, uint16_t, u64)
-  WEFT_LOAD_BOTH(i64_load32_s, int32_t, u64)
-  WEFT_LOAD_BOTH(i64_load32_u, uint32_t, u64)
-  WEFT_STORE_BOTH(i32_store, u32, u32)
-  WEFT_STORE_BOTH(i64_store, u64, u64)
-  WEFT_STORE_BOTH(f32_store, f32, f32)
-  WEFT_STORE_BOTH(f64_store, f64, f64)
-  WEFT_STORE_BOTH(i32_store8, u32, uint8_t)
-  WEFT_STORE_BOTH(i32_store16, u32, uint16_t)
-  WEFT_STORE_BOTH(i64_store8, u64, uint8_t)
-  WEFT_STORE_BOTH(i64_store16, u64, uint16_t)
-  WEFT_STORE_BOTH(i64_store32, u64, uint32_t)
+WEFT_LOAD_BOTH(i32_load, u32, u32)
+WEFT_LOAD_BOTH(i64_load, u64, u64)
+WEFT_LOAD_BOTH(f32_load, f32, f32)
+WEFT_LOAD_BOTH(f64_load, f64, f64)
+WEFT_LOAD_BOTH(i32_load8_s, int8_t, u32)
+WEFT_LOAD_BOTH(i32_load8_u, uint8_t, u32)
+WEFT_LOAD_BOTH(i32_load16_s, int16_t, u32)
+WEFT_LOAD_BOTH(i32_load16_u, uint16_t, u32)
+WEFT_LOAD_BOTH(i64_load8_s, int8_t, u64)
+WEFT_LOAD_BOTH(i64_load8_u, uint8_t, u64)
+WEFT_LOAD_BOTH(i64_load16_s, int16_t, u64)
+WEFT_LOAD_BOTH(i64_load16_u, uint16_t, u64)
+WEFT_LOAD_BOTH(i64_load32_s, int32_t, u64)
+WEFT_LOAD_BOTH(i64_load32_u, uint32_t, u64)
+WEFT_STORE_BOTH(i32_store, u32, u32)
+WEFT_STORE_BOTH(i64_store, u64, u64)
+WEFT_STORE_BOTH(f32_store, f32, f32)
+WEFT_STORE_BOTH(f64_store, f64, f64)
+WEFT_STORE_BOTH(i32_store8, u32, uint8_t)
+WEFT_STORE_BOTH(i32_store16, u32, uint16_t)
+WEFT_STORE_BOTH(i64_store8, u64, uint8_t)
+WEFT_STORE_BOTH(i64_store16, u64, uint16_t)
+WEFT_STORE_BOTH(i64_store32, u64, uint32_t)
 
-  // ---- internal operations ---------------------------------------------------------------
-op_copy64:
+// ---- internal operations ---------------------------------------------------------------
+WEFT_HANDLER(copy64) {
   std::memcpy(fp + OP(0), fp + OP(1), 8);
   NEXT(2);
-op_copy64x2:
+}
+WEFT_HANDLER(copy64x2) {
   std::memcpy(fp + OP(0), fp + OP(1), 8);
   std::memcpy(fp + OP(2), fp + OP(3), 8);
   NEXT(4);
-op_copy128:
+}
+WEFT_HANDLER(copy128) {
   std::memmove(fp + OP(0), fp + OP(1), 16);
   NEXT(2);
-op_const32:
+}
+WEFT_HANDLER(const32) {
   wr<u64>(fp, OP(0), OP(1));
   NEXT(2);
-op_const64:
+}
+WEFT_HANDLER(const64) {
   wr<u64>(fp, OP(0), static_cast<u64>(OP(1)) | (static_cast<u64>(OP(2)) << 32));
   NEXT(3);
-op_br:
-  JUMP(0);
-op_br_if:
-  if (rd<u32>(fp, OP(0)) != 0) {
-    JUMP(1);
-  }
+}
+WEFT_HANDLER(br) { JUMP(0); }
+WEFT_HANDLER(br_if) {
+  if (rd<u32>(fp, OP(0)) != 0) JUMP(1);
   NEXT(2);
-op_br_unless:
-  if (rd<u32>(fp, OP(0)) == 0) {
-    JUMP(1);
-  }
+}
+WEFT_HANDLER(br_unless) {
+  if (rd<u32>(fp, OP(0)) == 0) JUMP(1);
   NEXT(2);
-#define WEFT_BR_CMP(name, T, cmp)                                                        \
-  op_##name : if (rd<T>(fp, OP(0)) cmp rd<T>(fp, OP(1))) {                               \
-    JUMP(2);                                                                             \
-  }                                                                                      \
-  NEXT(3);
-  WEFT_BR_CMP(br_i32_eq, u32, ==)
-  WEFT_BR_CMP(br_i32_ne, u32, !=)
-  WEFT_BR_CMP(br_i32_lt_s, int32_t, <)
-  WEFT_BR_CMP(br_i32_lt_u, u32, <)
-  WEFT_BR_CMP(br_i32_gt_s, int32_t, >)
-  WEFT_BR_CMP(br_i32_gt_u, u32, >)
-  WEFT_BR_CMP(br_i32_le_s, int32_t, <=)
-  WEFT_BR_CMP(br_i32_le_u, u32, <=)
-  WEFT_BR_CMP(br_i32_ge_s, int32_t, >=)
-  WEFT_BR_CMP(br_i32_ge_u, u32, >=)
-  WEFT_BR_CMP(br_i64_eq, u64, ==)
-  WEFT_BR_CMP(br_i64_ne, u64, !=)
-  WEFT_BR_CMP(br_i64_lt_s, int64_t, <)
-  WEFT_BR_CMP(br_i64_lt_u, u64, <)
-  WEFT_BR_CMP(br_i64_gt_s, int64_t, >)
-  WEFT_BR_CMP(br_i64_gt_u, u64, >)
-  WEFT_BR_CMP(br_i64_le_s, int64_t, <=)
-  WEFT_BR_CMP(br_i64_le_u, u64, <=)
-  WEFT_BR_CMP(br_i64_ge_s, int64_t, >=)
-  WEFT_BR_CMP(br_i64_ge_u, u64, >=)
+}
+#define WEFT_BR_CMP(name, T, cmp)                          \
+  WEFT_HANDLER(name) {                                     \
+    if (rd<T>(fp, OP(0)) cmp rd<T>(fp, OP(1))) JUMP(2);    \
+    NEXT(3);                                               \
+  }
+WEFT_BR_CMP(br_i32_eq, u32, ==)
+WEFT_BR_CMP(br_i32_ne, u32, !=)
+WEFT_BR_CMP(br_i32_lt_s, int32_t, <)
+WEFT_BR_CMP(br_i32_lt_u, u32, <)
+WEFT_BR_CMP(br_i32_gt_s, int32_t, >)
+WEFT_BR_CMP(br_i32_gt_u, u32, >)
+WEFT_BR_CMP(br_i32_le_s, int32_t, <=)
+WEFT_BR_CMP(br_i32_le_u, u32, <=)
+WEFT_BR_CMP(br_i32_ge_s, int32_t, >=)
+WEFT_BR_CMP(br_i32_ge_u, u32, >=)
+WEFT_BR_CMP(br_i64_eq, u64, ==)
+WEFT_BR_CMP(br_i64_ne, u64, !=)
+WEFT_BR_CMP(br_i64_lt_s, int64_t, <)
+WEFT_BR_CMP(br_i64_lt_u, u64, <)
+WEFT_BR_CMP(br_i64_gt_s, int64_t, >)
+WEFT_BR_CMP(br_i64_gt_u, u64, >)
+WEFT_BR_CMP(br_i64_le_s, int64_t, <=)
+WEFT_BR_CMP(br_i64_le_u, u64, <=)
+WEFT_BR_CMP(br_i64_ge_s, int64_t, >=)
+WEFT_BR_CMP(br_i64_ge_u, u64, >=)
 #undef WEFT_BR_CMP
-op_i32_add3:
-  wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)) + rd<u32>(fp, OP(3)));
-  NEXT(4);
-op_br_i64_eqz:
-  if (rd<u64>(fp, OP(0)) == 0) {
-    JUMP(1);
-  }
+WEFT_HANDLER(br_i64_eqz) {
+  if (rd<u64>(fp, OP(0)) == 0) JUMP(1);
   NEXT(2);
-op_br_i64_nez:
-  if (rd<u64>(fp, OP(0)) != 0) {
-    JUMP(1);
-  }
+}
+WEFT_HANDLER(br_i64_nez) {
+  if (rd<u64>(fp, OP(0)) != 0) JUMP(1);
   NEXT(2);
-op_br_table: {
+}
+WEFT_HANDLER(br_table) {
   uint32_t index = rd<u32>(fp, OP(0));
   uint32_t count = OP(1);
   const uint8_t* field = pc + handler_size + 2 * operand_size + 4 * (index < count ? index : count);
   int32_t rel;
   std::memcpy(&rel, field, 4);
   pc = field + rel;
-  if (rel < 0) goto back_edge;
+  if (rel < 0) TAIL_CALL(back_edge);
   DISPATCH();
 }
-op_ret: {
+WEFT_HANDLER(ret) {
+  StoreImpl& s = *st->s;
   const Frame& f = s.frames[--s.frame_count];
-  if (f.return_pc == nullptr) goto done;
+  if (f.return_pc == nullptr) return;  // the entry function returns: back to execute()
   pc = f.return_pc;
   fp = reinterpret_cast<uint8_t*>(f.fp);
-  if (f.instance != inst) {
-    inst = f.instance;
-    LOAD_MEMORY();
-  } else if (!inst->memories.empty()) {
-    mem_size = inst->memories[0]->size;  // the callee may have grown the shared memory
+  if (f.instance != st->inst) {
+    st->inst = f.instance;
+    load_memory(st, mem, mem_size);
+  } else if (st->mem0) {
+    mem_size = st->mem0->size;  // the callee may have grown the shared memory
   }
   DISPATCH();
 }
 
-  {
-    FuncInst* callee;
-    uint8_t* callee_fp;
-    const uint8_t* return_pc;
-
-  op_call:
-    callee = inst->funcs[OP(0)];
-    callee_fp = fp + OP(1);
-    return_pc = pc + handler_size + 2 * operand_size;
-    goto do_call;
-
-  op_call_indirect: {
-    const TableInst* table = inst->tables[OP(1)];
-    uint32_t index = rd<u32>(fp, OP(3));
-    if (index >= table->elems.size()) TRAP(TrapKind::undefined_element);
-    callee = static_cast<FuncInst*>(table->elems[index]);
-    if (callee == nullptr) TRAP(TrapKind::uninitialized_element);
-    if (callee->type_id != OP(0)) TRAP(TrapKind::indirect_call_type_mismatch);
-    callee_fp = fp + OP(2);
-    return_pc = pc + handler_size + 4 * operand_size;
-    goto do_call;
+/// Calls host function st->host_callee with its arguments at st->host_args, then goes on
+/// at st->host_return. Reached by a tail call from op_call and op_call_indirect, so that
+/// their wasm-to-wasm path needs no registers saved.
+void host_call(WEFT_HANDLER_PARAMS) {
+  StoreImpl& s = *st->s;
+  FuncInst* callee = st->host_callee;
+  uint64_t* args = st->host_args;
+  uint32_t room = std::max(value_slots(callee->type->params), value_slots(callee->type->results));
+  if (args + room > s.value_stack_end) TRAP(TrapKind::call_stack_exhausted);
+  s.stack_top = args + room;  // nested calls from the host start above the arguments
+  bool ok = call_host_into(s, callee, args, st->inst, st->error);
+  s.stack_top = st->entry_top;
+  if (!ok) {
+    st->failed = true;
+    return;
   }
+  pc = st->host_return;
+  load_memory(st, mem, mem_size);  // the host may have grown the memory
+  DISPATCH();
+}
 
-  do_call:
-    if (const FunctionCode* c = callee->code) {
-      uint64_t* new_fp = reinterpret_cast<uint64_t*>(callee_fp);
-      if (new_fp + c->frame_slots > s.value_stack_end || s.frame_count >= s.frame_capacity)
-        TRAP(TrapKind::call_stack_exhausted);
-      s.fuel -= c->entry_cost;
-      if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed))
-        TRAP(stop_reason(s));
-      s.frames[s.frame_count++] = Frame{return_pc, reinterpret_cast<uint64_t*>(fp), inst};
-      std::memset(new_fp + c->param_slots, 0, c->local_slots * 8);
-      fp = callee_fp;
-      if (callee->instance != inst) {
-        inst = callee->instance;
-        LOAD_MEMORY();
-      }
-      const uint8_t* code = inst->module->code.data();
-      if (c->const_slots)
-        std::memcpy(new_fp + c->param_slots + c->local_slots, code + c->const_offset, c->const_slots * 8);
-      pc = code + c->code_offset;
-      DISPATCH();
-    }
-    {
-      uint64_t* args = reinterpret_cast<uint64_t*>(callee_fp);
-      uint32_t room = std::max(value_slots(callee->type->params), value_slots(callee->type->results));
-      if (args + room > s.value_stack_end) TRAP(TrapKind::call_stack_exhausted);
-      s.stack_top = args + room;  // nested calls from the host start above the arguments
-      bool ok = call_host_into(s, callee, args, inst, error);
-      s.stack_top = entry_top;
-      if (!ok) goto error_exit;
-      pc = return_pc;
-      LOAD_MEMORY();
-      DISPATCH();
-    }
+enum class Entered { ok, trapped, stopped };
+
+/// Enters wasm function `callee` (callee->code is set) with its frame at `callee_fp`: sets
+/// up the frame and points pc at its code. Or it traps (st->trap says why), or it is out
+/// of fuel or interrupted.
+[[gnu::always_inline]] inline Entered enter(FuncInst* callee, uint8_t* callee_fp, const uint8_t* return_pc,
+                                         const uint8_t*& pc, uint8_t*& fp, uint8_t*& mem,
+                                         uint64_t& mem_size, ExecState* st) noexcept {
+  StoreImpl& s = *st->s;
+  const FunctionCode* c = callee->code;
+  uint64_t* new_fp = reinterpret_cast<uint64_t*>(callee_fp);
+  if (new_fp + c->frame_slots > s.value_stack_end || s.frame_count >= s.frame_capacity) {
+    st->trap = TrapKind::call_stack_exhausted;
+    return Entered::trapped;
   }
+  s.fuel -= c->entry_cost;
+  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) return Entered::stopped;
+  s.frames[s.frame_count++] = Frame{return_pc, reinterpret_cast<uint64_t*>(fp), st->inst};
+  zero_slots(new_fp + c->param_slots, c->local_slots);
+  fp = callee_fp;
+  if (callee->instance != st->inst) {
+    st->inst = callee->instance;
+    load_memory(st, mem, mem_size);
+  }
+  if (c->const_slots)
+    copy_slots(new_fp + c->param_slots + c->local_slots, st->code_base + c->const_offset, c->const_slots);
+  pc = st->code_base + c->code_offset;
+  return Entered::ok;
+}
 
-op_select:
+#define WEFT_CALL(callee_expr, frame_operand, operands)                                  \
+  do {                                                                                   \
+    FuncInst* callee_ = (callee_expr);                                                   \
+    uint8_t* callee_fp_ = fp + OP(frame_operand);                                        \
+    const uint8_t* return_pc_ = pc + handler_size + (operands) * operand_size;           \
+    if (callee_->code == nullptr) {                                                      \
+      st->host_callee = callee_;                                                         \
+      st->host_args = reinterpret_cast<uint64_t*>(callee_fp_);                           \
+      st->host_return = return_pc_;                                                      \
+      TAIL_CALL(host_call);                                                              \
+    }                                                                                    \
+    Entered e_ = enter(callee_, callee_fp_, return_pc_, pc, fp, mem, mem_size, st);     \
+    if (e_ == Entered::stopped) TAIL_CALL(stop);                                         \
+    if (e_ == Entered::trapped) return;                                                  \
+    DISPATCH();                                                                          \
+  } while (0)
+WEFT_HANDLER(call) { WEFT_CALL(st->inst->funcs[OP(0)], 1, 2); }
+WEFT_HANDLER(call_indirect) {
+  const TableInst* table = st->inst->tables[OP(1)];
+  uint32_t index = rd<u32>(fp, OP(3));
+  if (index >= table->elems.size()) TRAP(TrapKind::undefined_element);
+  FuncInst* callee = static_cast<FuncInst*>(table->elems[index]);
+  if (callee == nullptr) TRAP(TrapKind::uninitialized_element);
+  if (callee->type_id != OP(0)) TRAP(TrapKind::indirect_call_type_mismatch);
+  WEFT_CALL(callee, 2, 4);
+}
+#undef WEFT_CALL
+
+WEFT_HANDLER(select) {
   std::memcpy(fp + OP(0), fp + (rd<u32>(fp, OP(3)) != 0 ? OP(1) : OP(2)), 8);
   NEXT(4);
-op_select128:
+}
+WEFT_HANDLER(select128) {
   std::memmove(fp + OP(0), fp + (rd<u32>(fp, OP(3)) != 0 ? OP(1) : OP(2)), 16);
   NEXT(4);
-op_global_get:
-  wr<u64>(fp, OP(0), inst->globals[OP(1)]->value[0]);
-  NEXT(2);
-op_global_set:
-  inst->globals[OP(0)]->value[0] = rd<u64>(fp, OP(1));
-  NEXT(2);
-op_global_get128:
-  std::memcpy(fp + OP(0), inst->globals[OP(1)]->value, 16);
-  NEXT(2);
-op_global_set128:
-  std::memcpy(inst->globals[OP(0)]->value, fp + OP(1), 16);
-  NEXT(2);
-
-op_memory_size:
-  wr<u64>(fp, OP(0), mem_size / 65536);
-  NEXT(1);
-op_memory_grow: {
-  MemoryInst* m = inst->memories[0];
-  uint64_t old = m->grow(rd<u32>(fp, OP(1)));
-  wr<u32>(fp, OP(0), old == UINT64_MAX ? UINT32_MAX : static_cast<u32>(old));
-  LOAD_MEMORY();
+}
+WEFT_HANDLER(global_get) {
+  wr<u64>(fp, OP(0), st->inst->globals[OP(1)]->value[0]);
   NEXT(2);
 }
-op_memory_fill: {
+WEFT_HANDLER(global_set) {
+  st->inst->globals[OP(0)]->value[0] = rd<u64>(fp, OP(1));
+  NEXT(2);
+}
+WEFT_HANDLER(global_get128) {
+  std::memcpy(fp + OP(0), st->inst->globals[OP(1)]->value, 16);
+  NEXT(2);
+}
+WEFT_HANDLER(global_set128) {
+  std::memcpy(st->inst->globals[OP(0)]->value, fp + OP(1), 16);
+  NEXT(2);
+}
+
+WEFT_HANDLER(memory_size) {
+  wr<u64>(fp, OP(0), mem_size / 65536);
+  NEXT(1);
+}
+WEFT_HANDLER(memory_grow) {
+  MemoryInst* m = st->inst->memories[0];
+  uint64_t old = m->grow(rd<u32>(fp, OP(1)));
+  wr<u32>(fp, OP(0), old == UINT64_MAX ? UINT32_MAX : static_cast<u32>(old));
+  load_memory(st, mem, mem_size);
+  NEXT(2);
+}
+WEFT_HANDLER(memory_fill) {
   uint64_t d = rd<u32>(fp, OP(0));
   uint64_t n = rd<u32>(fp, OP(2));
   if (d + n > mem_size) TRAP(TrapKind::memory_out_of_bounds);
   std::memset(mem + d, static_cast<uint8_t>(rd<u32>(fp, OP(1))), n);
   NEXT(3);
 }
-op_memory_copy: {
+WEFT_HANDLER(memory_copy) {
   uint64_t d = rd<u32>(fp, OP(0));
   uint64_t src = rd<u32>(fp, OP(1));
   uint64_t n = rd<u32>(fp, OP(2));
@@ -617,8 +670,8 @@ op_memory_copy: {
   std::memmove(mem + d, mem + src, n);
   NEXT(3);
 }
-op_memory_init: {
-  std::span<const uint8_t> data = inst->datas[OP(0)];
+WEFT_HANDLER(memory_init) {
+  std::span<const uint8_t> data = st->inst->datas[OP(0)];
   uint64_t d = rd<u32>(fp, OP(1));
   uint64_t src = rd<u32>(fp, OP(2));
   uint64_t n = rd<u32>(fp, OP(3));
@@ -626,36 +679,38 @@ op_memory_init: {
   if (n) std::memcpy(mem + d, data.data() + src, n);
   NEXT(4);
 }
-op_data_drop:
-  inst->datas[OP(0)] = {};
+WEFT_HANDLER(data_drop) {
+  st->inst->datas[OP(0)] = {};
   NEXT(1);
+}
 
-op_table_get: {
-  const TableInst* t = inst->tables[OP(1)];
+WEFT_HANDLER(table_get) {
+  const TableInst* t = st->inst->tables[OP(1)];
   uint32_t i = rd<u32>(fp, OP(2));
   if (i >= t->elems.size()) TRAP(TrapKind::table_out_of_bounds);
   wr<u64>(fp, OP(0), reinterpret_cast<uintptr_t>(t->elems[i]));
   NEXT(3);
 }
-op_table_set: {
-  TableInst* t = inst->tables[OP(0)];
+WEFT_HANDLER(table_set) {
+  TableInst* t = st->inst->tables[OP(0)];
   uint32_t i = rd<u32>(fp, OP(1));
   if (i >= t->elems.size()) TRAP(TrapKind::table_out_of_bounds);
   t->elems[i] = reinterpret_cast<void*>(static_cast<uintptr_t>(rd<u64>(fp, OP(2))));
   NEXT(3);
 }
-op_table_size:
-  wr<u64>(fp, OP(0), inst->tables[OP(1)]->elems.size());
+WEFT_HANDLER(table_size) {
+  wr<u64>(fp, OP(0), st->inst->tables[OP(1)]->elems.size());
   NEXT(2);
-op_table_grow: {
-  TableInst* t = inst->tables[OP(1)];
+}
+WEFT_HANDLER(table_grow) {
+  TableInst* t = st->inst->tables[OP(1)];
   void* init = reinterpret_cast<void*>(static_cast<uintptr_t>(rd<u64>(fp, OP(2))));
   uint64_t old = t->grow(rd<u32>(fp, OP(3)), init);
   wr<u32>(fp, OP(0), old == UINT64_MAX ? UINT32_MAX : static_cast<u32>(old));
   NEXT(4);
 }
-op_table_fill: {
-  TableInst* t = inst->tables[OP(0)];
+WEFT_HANDLER(table_fill) {
+  TableInst* t = st->inst->tables[OP(0)];
   uint64_t i = rd<u32>(fp, OP(1));
   void* v = reinterpret_cast<void*>(static_cast<uintptr_t>(rd<u64>(fp, OP(2))));
   uint64_t n = rd<u32>(fp, OP(3));
@@ -663,19 +718,19 @@ op_table_fill: {
   std::fill_n(t->elems.begin() + static_cast<std::ptrdiff_t>(i), n, v);
   NEXT(4);
 }
-op_table_copy: {
-  TableInst* dt = inst->tables[OP(0)];
-  const TableInst* st = inst->tables[OP(1)];
+WEFT_HANDLER(table_copy) {
+  TableInst* dt = st->inst->tables[OP(0)];
+  const TableInst* srct = st->inst->tables[OP(1)];
   uint64_t d = rd<u32>(fp, OP(2));
   uint64_t src = rd<u32>(fp, OP(3));
   uint64_t n = rd<u32>(fp, OP(4));
-  if (d + n > dt->elems.size() || src + n > st->elems.size()) TRAP(TrapKind::table_out_of_bounds);
-  if (n) std::memmove(dt->elems.data() + d, st->elems.data() + src, n * sizeof(void*));
+  if (d + n > dt->elems.size() || src + n > srct->elems.size()) TRAP(TrapKind::table_out_of_bounds);
+  if (n) std::memmove(dt->elems.data() + d, srct->elems.data() + src, n * sizeof(void*));
   NEXT(5);
 }
-op_table_init: {
-  TableInst* t = inst->tables[OP(0)];
-  const std::vector<void*>& refs = inst->elems[OP(1)].refs;
+WEFT_HANDLER(table_init) {
+  TableInst* t = st->inst->tables[OP(0)];
+  const std::vector<void*>& refs = st->inst->elems[OP(1)].refs;
   uint64_t d = rd<u32>(fp, OP(2));
   uint64_t src = rd<u32>(fp, OP(3));
   uint64_t n = rd<u32>(fp, OP(4));
@@ -683,67 +738,145 @@ op_table_init: {
   if (n) std::memcpy(t->elems.data() + d, refs.data() + src, n * sizeof(void*));
   NEXT(5);
 }
-op_elem_drop:
-  std::vector<void*>().swap(inst->elems[OP(0)].refs);
+WEFT_HANDLER(elem_drop) {
+  std::vector<void*>().swap(st->inst->elems[OP(0)].refs);
   NEXT(1);
-op_ref_func:
-  wr<u64>(fp, OP(0), reinterpret_cast<uintptr_t>(inst->funcs[OP(1)]));
+}
+WEFT_HANDLER(ref_func) {
+  wr<u64>(fp, OP(0), reinterpret_cast<uintptr_t>(st->inst->funcs[OP(1)]));
   NEXT(2);
-op_ref_is_null:
+}
+WEFT_HANDLER(ref_is_null) {
   wr<u64>(fp, OP(0), rd<u64>(fp, OP(1)) == 0 ? 1 : 0);
   NEXT(2);
-op_unreachable:
-  TRAP(TrapKind::unreachable);
-back_edge:
-  // Every backward jump goes to the body of a loop, just after the loop's loop_entry,
-  // whose operand (the 4 bytes before the target) is the cost of one iteration.
-  s.fuel -= read_operand(pc - handler_size - operand_size, 0);
-  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) {
-    trap = stop_reason(s);
-    goto trap_exit;
-  }
-  DISPATCH();
-op_loop_entry:
+}
+WEFT_HANDLER(unreachable) { TRAP(TrapKind::unreachable); }
+WEFT_HANDLER(loop_entry) {
+  StoreImpl& s = *st->s;
   s.fuel -= OP(0);
-  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) {
-    trap = stop_reason(s);
-    goto trap_exit;
-  }
+  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
   NEXT(1);
+}
 
-done:
-  if (fc->result_slots) std::memcpy(slots, entry_top, fc->result_slots * 8);
-  s.frame_count = entry_frames;
-  return {};
-
-trap_exit:
-  s.frame_count = entry_frames;
-  s.stack_top = entry_top;
-  return Failure{Error::make_trap(trap)};
-
-error_exit:
-  s.frame_count = entry_frames;
-  s.stack_top = entry_top;
-  return Failure{std::move(error)};
+// ---- superinstructions (code.hpp) --------------------------------------------------------
+// The first result is computed before the second operand is read, and both before the
+// destination is written: d may be any of the operands' slots.
+#define WEFT_FUSED_PAIR(T, a, b)                                                   \
+  WEFT_HANDLER(a##_##b) {                                                          \
+    T t_ = num::a(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
+    wr<T>(fp, OP(0), num::b(t_, rd<T>(fp, OP(3))));                                \
+    NEXT(4);                                                                       \
+  }
+#define WEFT_FUSED_LOAD(T, l, b)                                                   \
+  WEFT_HANDLER(l##_##b) {                                                          \
+    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    T t_;                                                                          \
+    std::memcpy(&t_, mem + ea, sizeof(T));                                         \
+    wr<T>(fp, OP(0), num::b(t_, rd<T>(fp, OP(3))));                                \
+    NEXT(4);                                                                       \
+  }
+#define WEFT_FUSED_STORE(T, b, s)                                                  \
+  WEFT_HANDLER(b##_##s) {                                                          \
+    T t_ = num::b(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
+    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(3);               \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    std::memcpy(mem + ea, &t_, sizeof(T));                                         \
+    NEXT(4);                                                                       \
+  }
+// The compared operand is read after d is written: it may be d itself.
+#define WEFT_FUSED_BRANCH(T, br, cmp)                                              \
+  WEFT_HANDLER(i32_add_##br) {                                                     \
+    u32 d_ = rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2));                              \
+    wr<u32>(fp, OP(0), d_);                                                        \
+    if (static_cast<T>(d_) cmp rd<T>(fp, OP(3))) JUMP(4);                          \
+    NEXT(5);                                                                       \
+  }
+WEFT_FUSED_OPS()
+#undef WEFT_FUSED_PAIR
+#undef WEFT_FUSED_LOAD
+#undef WEFT_FUSED_STORE
+#undef WEFT_FUSED_BRANCH
 
 #undef OP
 #undef NEXT
 #undef DISPATCH
 #undef TRAP
 #undef JUMP
-#undef LOAD_MEMORY
+#undef TAIL_CALL
+
+/// Every handler, in IOp order.
+const void* const handlers[] = {
+#define WEFT_ENTRY(name, sig, kind) reinterpret_cast<const void*>(&op_##name),
+#define WEFT_OP(name, prefix, code, text, imm, sig, kind, feature) \
+  WEFT_EXEC_##kind##_##feature(WEFT_ENTRY, name, sig)
+#include "wasm/opcodes.def"
+#undef WEFT_OP
+#undef WEFT_ENTRY
+#define WEFT_ENTRY_INTERNAL(name, operands) reinterpret_cast<const void*>(&op_##name),
+    WEFT_INTERNAL_OPS(WEFT_ENTRY_INTERNAL)
+#define WEFT_FUSED_PAIR(T, a, b) WEFT_ENTRY_INTERNAL(a##_##b, 4)
+#define WEFT_FUSED_LOAD(T, l, b) WEFT_ENTRY_INTERNAL(l##_##b, 4)
+#define WEFT_FUSED_STORE(T, b, s) WEFT_ENTRY_INTERNAL(b##_##s, 4)
+#define WEFT_FUSED_BRANCH(T, br, cmp) WEFT_ENTRY_INTERNAL(i32_add_##br, 5)
+    WEFT_FUSED_OPS()
+#undef WEFT_FUSED_PAIR
+#undef WEFT_FUSED_LOAD
+#undef WEFT_FUSED_STORE
+#undef WEFT_FUSED_BRANCH
+#undef WEFT_ENTRY_INTERNAL
+};
+static_assert(std::size(handlers) == iop_count);
+
+/// Runs wasm function `entry` with its arguments in `slots` (results are written there).
+Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcept {
+  StoreImpl& s = *store;
+  const FunctionCode* fc = entry->code;
+  uint64_t* const entry_top = s.stack_top;
+  const uint32_t entry_frames = s.frame_count;
+  if (entry_top + fc->frame_slots > s.value_stack_end || s.frame_count >= s.frame_capacity)
+    return Failure{Error::make_trap(TrapKind::call_stack_exhausted)};
+
+  s.fuel -= fc->entry_cost;
+  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed))
+    return Failure{Error::make_trap(stop_reason(s))};
+  ExecState st;
+  st.s = store;
+  st.inst = entry->instance;
+  st.entry_top = entry_top;
+  uint8_t* mem;
+  uint64_t mem_size;
+  load_memory(&st, mem, mem_size);
+  if (fc->param_slots) std::memcpy(entry_top, slots, fc->param_slots * 8);
+  zero_slots(entry_top + fc->param_slots, fc->local_slots);
+  if (fc->const_slots)
+    copy_slots(entry_top + fc->param_slots + fc->local_slots, st.code_base + fc->const_offset,
+               fc->const_slots);
+  s.frames[s.frame_count++] = Frame{nullptr, nullptr, nullptr};
+
+  const uint8_t* pc = st.code_base + fc->code_offset;
+#ifdef WEFT_DISPATCH_PROFILE
+  dispatch_profile::count(read_handler(pc));
+#endif
+  reinterpret_cast<Handler>(const_cast<void*>(read_handler(pc)))(
+      pc, reinterpret_cast<uint8_t*>(entry_top), mem, mem_size, &st);
+
+  s.frame_count = entry_frames;
+  if (st.trap != TrapKind::none) {
+    s.stack_top = entry_top;
+    return Failure{Error::make_trap(st.trap)};
+  }
+  if (st.failed) {
+    s.stack_top = entry_top;
+    return Failure{std::move(st.error)};
+  }
+  if (fc->result_slots) std::memcpy(slots, entry_top, fc->result_slots * 8);
+  return {};
 }
 
 }  // namespace
 
-const void* const* handler_table() noexcept {
-  static const void* const* table = [] {
-    const void* const* t = nullptr;
-    (void)execute(nullptr, nullptr, nullptr, &t);
-    return t;
-  }();
-  return table;
-}
+const void* const* handler_table() noexcept { return handlers; }
 
 IOp iop_of(wasm::Op op) noexcept { return iop_map[static_cast<size_t>(op)]; }
 
@@ -758,7 +891,7 @@ Result<void> invoke(StoreImpl& store, FuncInst* f, uint64_t* slots) noexcept {
       return Failure{Error::make_trap(TrapKind::call_stack_exhausted)};
     return call_host(store, f, slots, nullptr);
   }
-  return execute(&store, f, slots, nullptr);
+  return execute(&store, f, slots);
 }
 
 }  // namespace weft::interp

@@ -158,6 +158,8 @@ size_t FuncLowering::emit_op(IOp op) {
   size_t at = m_code.size();
   if (dead()) return at;
   const void* h = m_handlers[static_cast<size_t>(op)];
+  m_prev_start = m_last_start;
+  m_last_start = at;
   m_code.resize(at + interp::handler_size);
   std::memcpy(m_code.data() + at, &h, sizeof h);
   return at;
@@ -366,11 +368,13 @@ size_t FuncLowering::emit_cond_jump(const StackEntry& cond, bool when_true, Prod
         fused = when_true ? f.jump_if_true : f.jump_if_false;
     if (fused) {
       const void* h = m_handlers[static_cast<size_t>(*fused)];
-      std::memcpy(m_code.data() + p.field - interp::handler_size, &h, sizeof h);
+      size_t start = p.field - interp::handler_size;
+      std::memcpy(m_code.data() + start, &h, sizeof h);
       remove_operand_field(p.field);
       size_t field = m_code.size() - 4;
       std::memset(m_code.data() + field, 0, 4);  // as emitted: the end of a fixup chain
       forget_producer();
+      if (auto joined = fuse_add_branch(start)) return *joined;
       return field;
     }
   }

@@ -129,6 +129,35 @@ class FuncLowering {
   const void* producer_of(const StackEntry& e) const {
     return producer_of(e, Producer{m_producer_field, m_producer_end});
   }
+  // ---- superinstructions (func_lowering_fuse.cpp)
+  /// A slot operand field of the code as emitted: its value and which relocation list, if
+  /// any, records it.
+  struct Field {
+    uint32_t raw = 0;
+    uint8_t kind = 0;  ///< 0 fixed slot or immediate, 1 temporary, 2 constant
+    bool operator==(const Field&) const = default;
+  };
+  Field field_at(size_t at) const;
+  void emit_field(Field f);
+  /// Rewrites the instruction starting at `start` (the last or the one before the last)
+  /// into an empty `op`: the code ends after its handler and the relocation records of the
+  /// fields dropped are removed. The caller emits the operands.
+  void restart_instruction(size_t start, interp::IOp op);
+  /// Binary `op` whose operands are `args`: when one of them was just computed by a binary
+  /// operator or a load that fuses with it, turns that producer into the superinstruction
+  /// and returns true (the result is pushed).
+  bool fuse_binary(interp::IOp op, const StackEntry (&args)[3], ValType result);
+  /// `store addr value off` where `value` was just computed by a binary operator that fuses
+  /// with the store: turns it into the superinstruction and returns true.
+  bool fuse_store(interp::IOp store, const StackEntry& addr, const StackEntry& value,
+                  uint32_t offset);
+  /// Right after a fused compare-and-branch at `start` was formed: when the instruction
+  /// before it is an i32.add whose result it compares, both become one superinstruction.
+  /// Returns the new position of the branch's offset field.
+  std::optional<size_t> fuse_add_branch(size_t start);
+  /// No instruction before the next one may join it (a label may be placed between).
+  void end_sequence() noexcept { m_last_start = m_prev_start = k_no_start; }
+
   // ---- control
   Result<BlockType> read_block_type();
   void push_ctrl(Op kind, BlockType type);
@@ -186,6 +215,11 @@ class FuncLowering {
   /// Code size just after the last copy64, which the next copy may merge with; 0 once a
   /// label (a branch target) is placed after it.
   size_t m_copy_end = 0;
+
+  /// Starts of the last two instructions emitted, when no label lies between them.
+  static constexpr size_t k_no_start = SIZE_MAX;
+  size_t m_last_start = k_no_start;
+  size_t m_prev_start = k_no_start;
 
   /// Pseudo slot indices from here on name constants (index - k_const_slot in m_consts).
   static constexpr uint32_t k_const_slot = 1u << 28;

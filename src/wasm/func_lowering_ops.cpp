@@ -22,7 +22,13 @@ Result<void> FuncLowering::lower_instruction(Op op) {
     case Op::loop:
     case Op::if_:
     case Op::else_:
-    case Op::end: return lower_control(op);
+    case Op::end: {
+      // Control instructions place labels: nothing before them fuses with what follows.
+      end_sequence();
+      Result<void> r = lower_control(op);
+      end_sequence();
+      return r;
+    }
     case Op::br:
     case Op::br_if:
     case Op::br_table:
@@ -106,6 +112,7 @@ Result<void> FuncLowering::lower_generic(Op op) {
         emit_u32(offset);
         return {};
       }
+      if (fuse_store(iop, addr, value, offset)) return {};
       emit_op(iop);
       emit_slot(addr.src);
       emit_slot(value.src);
@@ -126,23 +133,7 @@ Result<void> FuncLowering::lower_generic(Op op) {
       iop = IOp::i32_add;
     }
   }
-  if (op == Op::i32_add) {
-    // `add t x y; add d t z` (or z t) -> `add3 d x y z`: the first add's result had no
-    // other reader, and d is where it was (or just above).
-    const void* add = m_handlers[static_cast<size_t>(IOp::i32_add)];
-    int chained = producer_of(args[0]) == add ? 0 : producer_of(args[1]) == add ? 1 : -1;
-    if (chained >= 0) {
-      size_t dst_field = m_producer_field;
-      const void* h = m_handlers[static_cast<size_t>(IOp::i32_add3)];
-      std::memcpy(m_code.data() + dst_field - interp::handler_size, &h, sizeof h);
-      push(sig.result);
-      uint32_t d = m_stack.back().home * 8;
-      std::memcpy(m_code.data() + dst_field, &d, 4);
-      emit_slot(args[1 - chained].src);
-      mark_producer(dst_field);
-      return {};
-    }
-  }
+  if (sig.param_count == 2 && fuse_binary(iop, args, sig.result)) return {};
   if (op == Op::i32_eqz && invert_compare(args[0])) {
     // `cmp t a b; i32.eqz t` -> `!cmp t a b`: the result's home is t's.
     push(sig.result);

@@ -1,0 +1,224 @@
+// weft: superinstructions. Two instructions in a row become one when the first one's result
+// is read only by the second (it was computed into its operand stack home by the last
+// instruction emitted, and the second pops it), so the interpreter keeps that value in a
+// register and dispatches once. The forms are listed in interp/code.hpp (WEFT_FUSED_OPS);
+// which pairs are worth a handler was decided with the dispatch profile of bench/
+// (docs/RATIONALE.md).
+#include <unordered_map>
+
+#include "wasm/func_lowering.hpp"
+
+namespace weft::wasm {
+
+using interp::IOp;
+
+namespace {
+
+enum class FuseKind : uint8_t { pair, load, store, branch };
+
+struct Fusion {
+  FuseKind kind;
+  IOp first;
+  IOp second;
+  IOp fused;
+};
+
+constexpr Fusion fusions[] = {
+#define WEFT_FUSED_PAIR(T, a, b) {FuseKind::pair, IOp::a, IOp::b, IOp::a##_##b},
+#define WEFT_FUSED_LOAD(T, l, b) {FuseKind::load, IOp::l, IOp::b, IOp::l##_##b},
+#define WEFT_FUSED_STORE(T, b, s) {FuseKind::store, IOp::b, IOp::s, IOp::b##_##s},
+#define WEFT_FUSED_BRANCH(T, br, cmp) {FuseKind::branch, IOp::i32_add, IOp::br, IOp::i32_add_##br},
+    WEFT_FUSED_OPS()
+#undef WEFT_FUSED_PAIR
+#undef WEFT_FUSED_LOAD
+#undef WEFT_FUSED_STORE
+#undef WEFT_FUSED_BRANCH
+};
+
+/// The lookups the lowering needs, built once: which IOp a handler address is, and the
+/// superinstruction of (kind, first, second).
+class FusionTable {
+ public:
+  FusionTable() {
+    const void* const* handlers = interp::handler_table();
+    for (size_t i = 0; i < interp::iop_count; ++i)
+      m_by_handler.emplace(handlers[i], static_cast<IOp>(i));
+    for (const Fusion& f : fusions) m_fused.emplace(key(f.kind, f.first, f.second), f.fused);
+  }
+  std::optional<IOp> iop_of(const void* handler) const {
+    auto it = m_by_handler.find(handler);
+    if (it == m_by_handler.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<IOp> fused(FuseKind kind, IOp first, IOp second) const {
+    auto it = m_fused.find(key(kind, first, second));
+    if (it == m_fused.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  static uint64_t key(FuseKind kind, IOp first, IOp second) {
+    return (uint64_t{static_cast<uint8_t>(kind)} << 32) |
+           (uint64_t{static_cast<uint16_t>(first)} << 16) | static_cast<uint16_t>(second);
+  }
+  std::unordered_map<const void*, IOp> m_by_handler;
+  std::unordered_map<uint64_t, IOp> m_fused;
+};
+
+const FusionTable& fusion_table() {
+  static const FusionTable table;
+  return table;
+}
+
+bool is_load(IOp op) {
+  return op == IOp::i32_load || op == IOp::i64_load || op == IOp::f32_load || op == IOp::f64_load;
+}
+
+/// Operators whose operands may be swapped. For float add and mul, swapping can change
+/// which NaN payload comes out when both operands are NaNs; the spec leaves that payload
+/// open (any arithmetic NaN, or a canonical one when the inputs are canonical).
+bool commutes(IOp op) {
+  switch (op) {
+    case IOp::i32_add: case IOp::i32_mul: case IOp::i32_and: case IOp::i32_or: case IOp::i32_xor:
+    case IOp::i64_add: case IOp::i64_mul: case IOp::i64_and: case IOp::i64_or: case IOp::i64_xor:
+    case IOp::f32_add: case IOp::f32_mul: case IOp::f64_add: case IOp::f64_mul:
+      return true;
+    default: return false;
+  }
+}
+
+/// `a cmp b` is `b swapped(cmp) a`.
+IOp swapped_compare(IOp br) {
+  switch (br) {
+    case IOp::br_i32_lt_s: return IOp::br_i32_gt_s;
+    case IOp::br_i32_gt_s: return IOp::br_i32_lt_s;
+    case IOp::br_i32_lt_u: return IOp::br_i32_gt_u;
+    case IOp::br_i32_gt_u: return IOp::br_i32_lt_u;
+    case IOp::br_i32_le_s: return IOp::br_i32_ge_s;
+    case IOp::br_i32_ge_s: return IOp::br_i32_le_s;
+    case IOp::br_i32_le_u: return IOp::br_i32_ge_u;
+    case IOp::br_i32_ge_u: return IOp::br_i32_le_u;
+    default: return br;  // eq, ne
+  }
+}
+
+}  // namespace
+
+FuncLowering::Field FuncLowering::field_at(size_t at) const {
+  Field f;
+  std::memcpy(&f.raw, m_code.data() + at, 4);
+  // The records of the last instructions are at the back of each list, in order.
+  for (size_t i = m_temp_fields.size(); i-- > 0 && m_temp_fields[i] >= at;)
+    if (m_temp_fields[i] == at) f.kind = 1;
+  for (size_t i = m_const_fields.size(); i-- > 0 && m_const_fields[i] >= at;)
+    if (m_const_fields[i] == at) f.kind = 2;
+  return f;
+}
+
+void FuncLowering::emit_field(Field f) {
+  if (f.kind == 1) m_temp_fields.push_back(m_code.size());
+  if (f.kind == 2) m_const_fields.push_back(m_code.size());
+  emit_u32(f.raw);
+}
+
+void FuncLowering::restart_instruction(size_t start, IOp op) {
+  for (std::vector<size_t>* list : {&m_temp_fields, &m_const_fields})
+    while (!list->empty() && list->back() >= start) list->pop_back();
+  m_code.resize(start + interp::handler_size);
+  const void* h = m_handlers[static_cast<size_t>(op)];
+  std::memcpy(m_code.data() + start, &h, sizeof h);
+}
+
+bool FuncLowering::fuse_binary(IOp op, const StackEntry (&args)[3], ValType result) {
+  const FusionTable& table = fusion_table();
+  for (int side = 0; side < 2; ++side) {
+    // The producer's result must be the left operand, or either one if `op` commutes.
+    if (side == 1 && !commutes(op)) break;
+    const void* h = producer_of(args[side]);
+    if (h == nullptr) continue;
+    std::optional<IOp> first = table.iop_of(h);
+    if (!first) continue;
+    std::optional<IOp> fused =
+        table.fused(is_load(*first) ? FuseKind::load : FuseKind::pair, *first, op);
+    if (!fused) continue;
+    // `t = a op1 b` (or `t = load addr off`) is the last instruction and its destination
+    // field names t's home. The result goes to args[0]'s home, which is t's home or below
+    // it, and is a temporary like t's, so the field's relocation record stays right.
+    size_t dst_field = m_producer_field;
+    const void* fh = m_handlers[static_cast<size_t>(*fused)];
+    std::memcpy(m_code.data() + dst_field - interp::handler_size, &fh, sizeof fh);
+    push(result);
+    uint32_t d = m_stack.back().home * 8;
+    std::memcpy(m_code.data() + dst_field, &d, 4);
+    emit_slot(args[1 - side].src);
+    mark_producer(dst_field);
+    return true;
+  }
+  return false;
+}
+
+bool FuncLowering::fuse_store(IOp store, const StackEntry& addr, const StackEntry& value,
+                              uint32_t offset) {
+  const void* h = producer_of(value);
+  if (h == nullptr) return false;
+  const FusionTable& table = fusion_table();
+  std::optional<IOp> first = table.iop_of(h);
+  if (!first) return false;
+  std::optional<IOp> fused = table.fused(FuseKind::store, *first, store);
+  if (!fused) return false;
+  // `op t a b; store addr t off` -> `op_store addr a b off`. The address was computed
+  // before the producer, which wrote only t's home: addr.src still holds it.
+  size_t start = m_producer_field - interp::handler_size;
+  Field a = field_at(m_producer_field + 4);
+  Field b = field_at(m_producer_field + 8);
+  restart_instruction(start, *fused);
+  emit_slot(addr.src);
+  emit_field(a);
+  emit_field(b);
+  emit_u32(offset);
+  forget_producer();
+  return true;
+}
+
+std::optional<size_t> FuncLowering::fuse_add_branch(size_t start) {
+  // `add d a b` then `br_cmp x y off` at `start`, right after it with no label between.
+  if (m_last_start != start || m_prev_start == k_no_start ||
+      start - m_prev_start != interp::handler_size + 3 * interp::operand_size)
+    return std::nullopt;
+  const FusionTable& table = fusion_table();
+  const void* h;
+  std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
+  if (h != m_handlers[static_cast<size_t>(IOp::i32_add)]) return std::nullopt;
+  std::memcpy(&h, m_code.data() + start, sizeof h);
+  std::optional<IOp> br = table.iop_of(h);
+  if (!br) return std::nullopt;
+  const size_t add_fields = m_prev_start + interp::handler_size;
+  const size_t br_fields = start + interp::handler_size;
+  Field d = field_at(add_fields), a = field_at(add_fields + 4), b = field_at(add_fields + 8);
+  Field x = field_at(br_fields), y = field_at(br_fields + 4);
+  IOp cmp = *br;
+  Field c;
+  if (x == d) {
+    c = y;
+  } else if (y == d) {
+    cmp = swapped_compare(cmp);
+    c = x;
+  } else {
+    return std::nullopt;
+  }
+  std::optional<IOp> fused = table.fused(FuseKind::branch, IOp::i32_add, cmp);
+  if (!fused) return std::nullopt;
+  size_t add_start = m_prev_start;
+  restart_instruction(add_start, *fused);
+  emit_field(d);
+  emit_field(a);
+  emit_field(b);
+  emit_field(c);
+  size_t field = m_code.size();
+  emit_u32(0);  // the end of a fixup chain, as emitted
+  m_last_start = add_start;
+  m_prev_start = k_no_start;
+  return field;
+}
+
+}  // namespace weft::wasm

@@ -1,0 +1,347 @@
+// Superinstructions (interp/code.hpp, WEFT_FUSED_OPS): every one is checked against the two
+// instructions it replaces. Each case is built twice: as the pair the lowering fuses, and
+// with an empty `block end` between the two, which places a label there so nothing fuses.
+// Both run on edge values (shift counts past the width, wrapping, NaN, -0, infinities,
+// out-of-bounds addresses) and must agree bit for bit (NaNs as NaNs: their payload is
+// open). The fused listing must name the superinstruction, so a rule that stops firing
+// fails here too.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "weft/weft.hpp"
+
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+void leb(Bytes& out, uint64_t v) {
+  do {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    out.push_back(static_cast<uint8_t>(b | (v ? 0x80 : 0)));
+  } while (v);
+}
+
+void name(Bytes& out, const std::string& s) {
+  leb(out, s.size());
+  out.insert(out.end(), s.begin(), s.end());
+}
+
+void section(Bytes& module, uint8_t id, const Bytes& contents) {
+  module.push_back(id);
+  leb(module, contents.size());
+  module.insert(module.end(), contents.begin(), contents.end());
+}
+
+struct Func {
+  std::string export_name;
+  std::vector<uint8_t> params;
+  uint8_t result;
+  Bytes body;  ///< instructions, without the final end
+};
+
+/// A module with one page of memory and each function exported under its name.
+Bytes build(const std::vector<Func>& funcs) {
+  Bytes m = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  Bytes types, fsec, mem, exports, code;
+  leb(types, funcs.size());
+  leb(fsec, funcs.size());
+  leb(exports, funcs.size());
+  leb(code, funcs.size());
+  for (size_t i = 0; i < funcs.size(); ++i) {
+    const Func& f = funcs[i];
+    types.push_back(0x60);
+    leb(types, f.params.size());
+    types.insert(types.end(), f.params.begin(), f.params.end());
+    types.push_back(1);
+    types.push_back(f.result);
+    leb(fsec, i);
+    name(exports, f.export_name);
+    exports.push_back(0x00);
+    leb(exports, i);
+    Bytes body = {0x00};  // no locals
+    body.insert(body.end(), f.body.begin(), f.body.end());
+    body.push_back(0x0b);
+    leb(code, body.size());
+    code.insert(code.end(), body.begin(), body.end());
+  }
+  mem = {0x01, 0x00, 0x01};  // one memory, min 1 page
+  section(m, 1, types);
+  section(m, 3, fsec);
+  section(m, 5, mem);
+  section(m, 7, exports);
+  section(m, 10, code);
+  return m;
+}
+
+constexpr uint8_t i32 = 0x7f, i64 = 0x7e, f32 = 0x7d, f64 = 0x7c;
+const Bytes no_fuse = {0x02, 0x40, 0x0b};  // block end: a label between two instructions
+
+Bytes get(uint8_t local) { return {0x20, local}; }
+Bytes cat(std::initializer_list<Bytes> parts) {
+  Bytes out;
+  for (const Bytes& p : parts) out.insert(out.end(), p.begin(), p.end());
+  return out;
+}
+
+struct Op {
+  const char* name;
+  uint8_t code;
+  bool commutes;
+};
+
+struct TypeOps {
+  uint8_t type;
+  const char* prefix;
+  std::vector<Op> ops;
+};
+
+const std::vector<TypeOps> binary_ops = {
+    {i32, "i32", {{"add", 0x6a, true}, {"sub", 0x6b, false}, {"mul", 0x6c, true}, {"and", 0x71, true},
+                  {"or", 0x72, true}, {"xor", 0x73, true}, {"shl", 0x74, false}, {"shr_s", 0x75, false},
+                  {"shr_u", 0x76, false}, {"rotl", 0x77, false}, {"rotr", 0x78, false}}},
+    {i64, "i64", {{"add", 0x7c, true}, {"sub", 0x7d, false}, {"mul", 0x7e, true}, {"and", 0x83, true},
+                  {"or", 0x84, true}, {"xor", 0x85, true}, {"shl", 0x86, false}, {"shr_s", 0x87, false},
+                  {"shr_u", 0x88, false}, {"rotl", 0x89, false}, {"rotr", 0x8a, false}}},
+    {f32, "f32", {{"add", 0x92, true}, {"sub", 0x93, false}, {"mul", 0x94, true}, {"div", 0x95, false}}},
+    {f64, "f64", {{"add", 0xa0, true}, {"sub", 0xa1, false}, {"mul", 0xa2, true}, {"div", 0xa3, false}}},
+};
+
+std::vector<weft::Value> edge_values(uint8_t type) {
+  std::vector<weft::Value> v;
+  switch (type) {
+    case i32:
+      for (uint32_t x : {0u, 1u, 5u, 31u, 32u, 33u, 0x7fffffffu, 0x80000000u, 0xffffffffu, 0x12345678u})
+        v.push_back(weft::Value::i32(static_cast<int32_t>(x)));
+      break;
+    case i64:
+      for (uint64_t x : {uint64_t{0}, uint64_t{1}, uint64_t{7}, uint64_t{63}, uint64_t{64}, uint64_t{65},
+                         uint64_t{0x7fffffffffffffff}, uint64_t{0x8000000000000000}, ~uint64_t{0},
+                         uint64_t{0x0123456789abcdef}})
+        v.push_back(weft::Value::i64(static_cast<int64_t>(x)));
+      break;
+    case f32:
+      for (float x : {0.0f, -0.0f, 1.5f, -2.25f, 3e38f, 1e-45f, std::numeric_limits<float>::infinity(),
+                      -std::numeric_limits<float>::infinity(), std::numeric_limits<float>::quiet_NaN()})
+        v.push_back(weft::Value::f32(x));
+      break;
+    default:
+      for (double x : {0.0, -0.0, 1.5, -2.25, 1e308, 5e-324, std::numeric_limits<double>::infinity(),
+                       -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()})
+        v.push_back(weft::Value::f64(x));
+  }
+  return v;
+}
+
+bool same(const weft::Value& a, const weft::Value& b) {
+  if (a.type() != b.type()) return false;
+  if (a.type() == weft::ValType::f32 && std::isnan(a.f32()) && std::isnan(b.f32())) return true;
+  if (a.type() == weft::ValType::f64 && std::isnan(a.f64()) && std::isnan(b.f64())) return true;
+  return a.raw() == b.raw();
+}
+
+std::string show(const weft::Value& v) { return v.to_string(); }
+
+/// Compiles the functions, checks the fused ones' listing names `expect_names`, and runs
+/// every "fused:X" export against "plain:X" on all argument combinations of `args`.
+class Harness {
+ public:
+  void add(std::string case_name, std::vector<uint8_t> params, uint8_t result, Bytes fused, Bytes plain,
+           std::string expect) {
+    funcs.push_back({"fused:" + case_name, params, result, std::move(fused)});
+    funcs.push_back({"plain:" + case_name, params, result, std::move(plain)});
+    expected.push_back(std::move(expect));
+  }
+
+  void run(const std::vector<std::vector<weft::Value>>& arg_values) {
+    weft::Engine engine;
+    auto module = engine.compile(build(funcs));
+    ASSERT_TRUE(module) << module.error().to_string();
+    std::string listing = module->lowered_code();
+    for (size_t i = 0; i < expected.size(); ++i) {
+      // The listing of "fused:X" runs up to the next function header.
+      size_t at = listing.find("\"" + funcs[2 * i].export_name + "\"");
+      ASSERT_NE(at, std::string::npos);
+      size_t end = listing.find("\nfunc ", at);
+      std::string body = listing.substr(at, end == std::string::npos ? std::string::npos : end - at);
+      EXPECT_NE(body.find(" " + expected[i] + " "), std::string::npos)
+          << funcs[2 * i].export_name << " did not become " << expected[i] << ":\n" << body;
+    }
+    weft::Store store(engine);
+    weft::Linker linker(engine);
+    auto instance = linker.instantiate(store, *module);
+    ASSERT_TRUE(instance) << instance.error().to_string();
+    size_t compared = 0;
+    for (size_t i = 0; i < funcs.size(); i += 2) {
+      auto fused = instance->get_func(funcs[i].export_name);
+      auto plain = instance->get_func(funcs[i + 1].export_name);
+      ASSERT_TRUE(fused && plain);
+      size_t arity = funcs[i].params.size();
+      std::vector<size_t> index(arity, 0);
+      for (;;) {
+        std::vector<weft::Value> args;
+        for (size_t k = 0; k < arity; ++k) args.push_back(arg_values[k][index[k]]);
+        auto a = fused->call(store, args);
+        auto b = plain->call(store, args);
+        std::string where = funcs[i].export_name + "(";
+        for (const auto& v : args) where += show(v) + " ";
+        where += ")";
+        ASSERT_EQ(a.has_value(), b.has_value()) << where;
+        if (a) {
+          ASSERT_TRUE(same((*a)[0], (*b)[0])) << where << ": " << show((*a)[0]) << " vs " << show((*b)[0]);
+        } else {
+          ASSERT_EQ(a.error().to_string(), b.error().to_string()) << where;
+        }
+        ++compared;
+        size_t k = 0;
+        while (k < arity && ++index[k] == arg_values[k].size()) index[k++] = 0;
+        if (k == arity) break;
+      }
+    }
+    EXPECT_GT(compared, 0u);
+  }
+
+  std::vector<Func> funcs;
+  std::vector<std::string> expected;
+};
+
+std::string full(const TypeOps& t, const Op& op) { return std::string(t.prefix) + "_" + op.name; }
+
+TEST(fusion, binary_pairs_match_the_two_instructions) {
+  for (const TypeOps& t : binary_ops) {
+    Harness h;
+    for (const Op& a : t.ops) {
+      for (const Op& b : t.ops) {
+        std::string n = full(t, a) + "_" + full(t, b);
+        // (x a y) b z
+        h.add(n, {t.type, t.type, t.type}, t.type, cat({get(0), get(1), {a.code}, get(2), {b.code}}),
+              cat({get(0), get(1), {a.code}, no_fuse, get(2), {b.code}}), n);
+        // z b (x a y): fused only when b commutes
+        if (b.commutes)
+          h.add("swapped_" + n, {t.type, t.type, t.type}, t.type,
+                cat({get(2), get(0), get(1), {a.code}, {b.code}}),
+                cat({get(2), get(0), get(1), {a.code}, no_fuse, {b.code}}), n);
+      }
+    }
+    std::vector<weft::Value> values = edge_values(t.type);
+    SCOPED_TRACE(t.prefix);
+    h.run({values, values, values});
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(fusion, load_then_binary) {
+  // Loads from address a + 4 (a within the page, or past its end to trap), then combines.
+  struct LoadForm {
+    uint8_t type;
+    const char* prefix;
+    uint8_t load;
+    std::vector<std::pair<const char*, uint8_t>> ops;
+  };
+  const std::vector<LoadForm> forms = {
+      {i32, "i32", 0x28, {{"add", 0x6a}, {"sub", 0x6b}, {"mul", 0x6c}, {"and", 0x71}, {"or", 0x72}, {"xor", 0x73}}},
+      {i64, "i64", 0x29, {{"add", 0x7c}, {"sub", 0x7d}, {"mul", 0x7e}, {"and", 0x83}, {"or", 0x84}, {"xor", 0x85}}},
+      {f32, "f32", 0x2a, {{"add", 0x92}, {"sub", 0x93}, {"mul", 0x94}, {"div", 0x95}}},
+      {f64, "f64", 0x2b, {{"add", 0xa0}, {"sub", 0xa1}, {"mul", 0xa2}, {"div", 0xa3}}},
+  };
+  for (const LoadForm& f : forms) {
+    Harness h;
+    const uint8_t align = f.type == i64 || f.type == f64 ? 3 : 2;
+    // The memory holds each edge value's bits at address 4 + 8 * k; a store first puts
+    // argument 1 there so the loaded value varies.
+    for (auto [op, code] : f.ops) {
+      std::string n = std::string(f.prefix) + "_load_" + f.prefix + "_" + op;
+      const Bytes store = cat({get(0), get(1), {static_cast<uint8_t>(f.load + 14), align, 4}});
+      const Bytes load = {f.load, align, 4};
+      h.add(n, {i32, f.type}, f.type, cat({store, get(0), load, get(1), {code}}),
+            cat({store, get(0), load, no_fuse, get(1), {code}}), n);
+      if (std::string(op) == "add" || std::string(op) == "mul" || std::string(op) == "and" ||
+          std::string(op) == "or" || std::string(op) == "xor")
+        h.add("swapped_" + n, {i32, f.type}, f.type, cat({store, get(1), get(0), load, {code}}),
+              cat({store, get(1), get(0), load, no_fuse, {code}}), n);
+    }
+    std::vector<weft::Value> addrs;
+    for (int32_t a : {0, 8, 1000, 65524, 65528, 65532, -4}) addrs.push_back(weft::Value::i32(a));
+    SCOPED_TRACE(f.prefix);
+    h.run({addrs, edge_values(f.type)});
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(fusion, binary_then_store) {
+  struct StoreForm {
+    uint8_t type;
+    const char* prefix;
+    uint8_t store;
+    std::vector<std::pair<const char*, uint8_t>> ops;
+  };
+  const std::vector<StoreForm> forms = {
+      {i32, "i32", 0x36, {{"add", 0x6a}, {"sub", 0x6b}, {"mul", 0x6c}, {"and", 0x71}, {"or", 0x72},
+                          {"xor", 0x73}, {"shl", 0x74}, {"shr_u", 0x76}}},
+      {i64, "i64", 0x37, {{"add", 0x7c}, {"sub", 0x7d}, {"mul", 0x7e}, {"and", 0x83}, {"or", 0x84}, {"xor", 0x85}}},
+      {f32, "f32", 0x38, {{"add", 0x92}, {"sub", 0x93}, {"mul", 0x94}, {"div", 0x95}}},
+      {f64, "f64", 0x39, {{"add", 0xa0}, {"sub", 0xa1}, {"mul", 0xa2}, {"div", 0xa3}}},
+  };
+  for (const StoreForm& f : forms) {
+    Harness h;
+    const uint8_t align = f.type == i64 || f.type == f64 ? 3 : 2;
+    for (auto [op, code] : f.ops) {
+      std::string n = std::string(f.prefix) + "_" + op + "_" + f.prefix + "_store";
+      // store at a + 8 the value x op y, then read it back
+      const Bytes back = cat({get(0), {static_cast<uint8_t>(f.store - 14), align, 8}});
+      h.add(n, {i32, f.type, f.type}, f.type,
+            cat({get(0), get(1), get(2), {code}, {f.store, align, 8}, back}),
+            cat({get(0), get(1), get(2), {code}, no_fuse, {f.store, align, 8}, back}), n);
+    }
+    std::vector<weft::Value> addrs;
+    for (int32_t a : {0, 12, 65520, 65528, -8}) addrs.push_back(weft::Value::i32(a));
+    std::vector<weft::Value> values = edge_values(f.type);
+    SCOPED_TRACE(f.prefix);
+    h.run({addrs, values, values});
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(fusion, add_then_compare_and_branch) {
+  // (block
+  //   (local.set 0 (i32.add (local.get 0) (local.get 1)))
+  //   (br_if 0 (CMP (local.get 0) (local.get 2)))   ;; or local 2 first
+  //   (return (i32.shl (local.get 0) (i32.const 1))))
+  // (i32.add (i32.shl (local.get 0) (i32.const 1)) (i32.const 1))
+  // The result tells whether the branch was taken, and shows the sum that was written.
+  const std::vector<std::pair<const char*, uint8_t>> compares = {
+      {"eq", 0x46}, {"ne", 0x47}, {"lt_s", 0x48}, {"lt_u", 0x49}, {"gt_s", 0x4a},
+      {"gt_u", 0x4b}, {"le_s", 0x4c}, {"le_u", 0x4d}, {"ge_s", 0x4e}, {"ge_u", 0x4f}};
+  auto swapped = [](std::string c) {
+    if (c.rfind("lt", 0) == 0) return "gt" + c.substr(2);
+    if (c.rfind("gt", 0) == 0) return "lt" + c.substr(2);
+    if (c.rfind("le", 0) == 0) return "ge" + c.substr(2);
+    if (c.rfind("ge", 0) == 0) return "le" + c.substr(2);
+    return c;
+  };
+  Harness h;
+  for (const auto& [cmp, cmp_code] : compares) {
+    const uint8_t code = cmp_code;
+    for (bool counter_first : {true, false}) {
+      const Bytes set = cat({get(0), get(1), {0x6a, 0x21, 0x00}});  // local.set 0 (add)
+      const Bytes operands = counter_first ? cat({get(0), get(2)}) : cat({get(2), get(0)});
+      const Bytes tail = {0x0d, 0x00, 0x20, 0x00, 0x41, 0x01, 0x74, 0x0f, 0x0b,
+                          0x20, 0x00, 0x41, 0x01, 0x74, 0x41, 0x01, 0x6a};
+      auto body = [&](bool fuse) {
+        return cat({{0x02, 0x40}, set, fuse ? Bytes{} : no_fuse, operands, {code}, tail});
+      };
+      std::string shape = counter_first ? cmp : swapped(cmp);
+      std::string n = std::string(counter_first ? "" : "swapped_") + "add_" + cmp;
+      h.add(n, {i32, i32, i32}, i32, body(true), body(false), "i32_add_br_i32_" + shape);
+    }
+  }
+  std::vector<weft::Value> values = edge_values(i32);
+  h.run({values, values, values});
+}
+
+}  // namespace
