@@ -105,6 +105,9 @@
   X(i64_store32_add, 4) \
   X(br_i64_nez, 2)    /* a off: jump if a != 0 (64 bits) */              \
   X(copy64x2, 4)      /* d1 s1 d2 s2: two copy64 in a row, in order */   \
+  X(copy64_br, 3)     /* d s off: copy64, then br (values carried to a label) */ \
+  X(copy64x2_br, 5)   /* d1 s1 d2 s2 off: copy64x2, then br */           \
+  X(copy64_ret, 2)    /* d s: copy64 (a result to its slot), then ret */ \
   /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
   X(const128, 5)      /* dst bits[4] (low word first) */                 \
   X(lane_get8_s, 3)   /* dst src lane */                                 \
@@ -128,37 +131,54 @@
   X(store64_lane, 4)  /* addr vec offset lane */
 
 // ---- superinstructions -------------------------------------------------------------------
-// Each is two wasm-level instructions whose intermediate value stays in a register instead
-// of a frame slot, in one dispatch. The lowering forms them when the first instruction is
-// the last one emitted and its result has no other reader (func_lowering.cpp has the
-// rules, interpreter.cpp the handlers). Names are "first_second". WEFT_FUSED_OPS() expands
-// to one call per superinstruction of these callbacks, which each user defines:
-//   WEFT_FUSED_PAIR(T, op1, op2)   `t = a op1 b; d = t op2 c` -> `op1_op2 d a b c`
-//   WEFT_FUSED_LOAD(T, load, op)   `t = load addr off; d = t op c` -> `load_op d addr off c`
-//   WEFT_FUSED_STORE(T, op, store) `t = a op b; store addr t off` -> `op_store addr a b off`
-//   WEFT_FUSED_BRANCH(T, br, cmp)  `d = a + b; br d c off` (a loop's counter) ->
-//                                  `i32_add_br d a b c off`: writes d, jumps if `d cmp c`
-// T is the operands' type in the handler. No operator here traps.
+// Each is two (or three) wasm-level instructions whose intermediate values stay in registers
+// instead of frame slots, in one dispatch. The lowering forms them when the first
+// instruction is the last one emitted and its result has no other reader
+// (func_lowering_fuse.cpp has the rules, interpreter.cpp the handlers). Which ones exist was
+// decided with the dispatch profile of bench/ (docs/RATIONALE.md). WEFT_FUSED_OPS() expands
+// to one WEFT_FUSED(kind, T, first, second, x, name, operands) per superinstruction, which
+// each user defines. T is the handler's operand type; x is a branch's comparison operator,
+// a read-modify-write's operator, or the memory type of a load_add. Kinds:
+//   pair    `t = a op1 b; d = t op2 c` -> `op1_op2 d a b c`
+//   load    `t = load addr off; d = t op c` -> `load_op d addr off c`
+//   store   `t = a op b; store addr t off` -> `op_store addr a b off`
+//   load_add the same with a load whose address is an add: `load_add_op d a b off c`
+//   rmw     `load_op t addr off c; store addr t off` (the same address) -> `op_mem addr off c`:
+//           memory[addr + off] op= c
+//   branch  `d = first...; br d c off`, where first is i32.add `d a b`, i32.load8_u with an
+//           added address `d a b off` or i32.load `d addr off`: -> `first_br d ... c off`,
+//           which writes d and jumps if `d x c`
+//   scaled  a load or store whose address is `(i << k) + base` (an i32_shl_i32_add pair):
+//           `load d i k base off`, `store i k base v off`
+// No operator here traps; loads and stores trap as they would alone.
+#define WEFT_FP(T, a, b) WEFT_FUSED(pair, T, a, b, _, a##_##b, 4)
 #define WEFT_FUSE_ROW_I32(a)                                                                  \
-  WEFT_FUSED_PAIR(u32, a, i32_add) WEFT_FUSED_PAIR(u32, a, i32_sub)                          \
-  WEFT_FUSED_PAIR(u32, a, i32_mul) WEFT_FUSED_PAIR(u32, a, i32_and)                          \
-  WEFT_FUSED_PAIR(u32, a, i32_or) WEFT_FUSED_PAIR(u32, a, i32_xor)                           \
-  WEFT_FUSED_PAIR(u32, a, i32_shl) WEFT_FUSED_PAIR(u32, a, i32_shr_s)                        \
-  WEFT_FUSED_PAIR(u32, a, i32_shr_u) WEFT_FUSED_PAIR(u32, a, i32_rotl)                       \
-  WEFT_FUSED_PAIR(u32, a, i32_rotr)
+  WEFT_FP(u32, a, i32_add) WEFT_FP(u32, a, i32_sub) WEFT_FP(u32, a, i32_mul)                 \
+  WEFT_FP(u32, a, i32_and) WEFT_FP(u32, a, i32_or) WEFT_FP(u32, a, i32_xor)                  \
+  WEFT_FP(u32, a, i32_shl) WEFT_FP(u32, a, i32_shr_s) WEFT_FP(u32, a, i32_shr_u)             \
+  WEFT_FP(u32, a, i32_rotl) WEFT_FP(u32, a, i32_rotr)
 #define WEFT_FUSE_ROW_I64(a)                                                                  \
-  WEFT_FUSED_PAIR(u64, a, i64_add) WEFT_FUSED_PAIR(u64, a, i64_sub)                          \
-  WEFT_FUSED_PAIR(u64, a, i64_mul) WEFT_FUSED_PAIR(u64, a, i64_and)                          \
-  WEFT_FUSED_PAIR(u64, a, i64_or) WEFT_FUSED_PAIR(u64, a, i64_xor)                           \
-  WEFT_FUSED_PAIR(u64, a, i64_shl) WEFT_FUSED_PAIR(u64, a, i64_shr_s)                        \
-  WEFT_FUSED_PAIR(u64, a, i64_shr_u) WEFT_FUSED_PAIR(u64, a, i64_rotl)                       \
-  WEFT_FUSED_PAIR(u64, a, i64_rotr)
-#define WEFT_FUSE_ROW_F32(a)                                                                  \
-  WEFT_FUSED_PAIR(f32, a, f32_add) WEFT_FUSED_PAIR(f32, a, f32_sub)                          \
-  WEFT_FUSED_PAIR(f32, a, f32_mul) WEFT_FUSED_PAIR(f32, a, f32_div)
-#define WEFT_FUSE_ROW_F64(a)                                                                  \
-  WEFT_FUSED_PAIR(f64, a, f64_add) WEFT_FUSED_PAIR(f64, a, f64_sub)                          \
-  WEFT_FUSED_PAIR(f64, a, f64_mul) WEFT_FUSED_PAIR(f64, a, f64_div)
+  WEFT_FP(u64, a, i64_add) WEFT_FP(u64, a, i64_sub) WEFT_FP(u64, a, i64_mul)                 \
+  WEFT_FP(u64, a, i64_and) WEFT_FP(u64, a, i64_or) WEFT_FP(u64, a, i64_xor)                  \
+  WEFT_FP(u64, a, i64_shl) WEFT_FP(u64, a, i64_shr_s) WEFT_FP(u64, a, i64_shr_u)             \
+  WEFT_FP(u64, a, i64_rotl) WEFT_FP(u64, a, i64_rotr)
+#define WEFT_FUSE_ROW_F32(a) \
+  WEFT_FP(f32, a, f32_add) WEFT_FP(f32, a, f32_sub) WEFT_FP(f32, a, f32_mul) WEFT_FP(f32, a, f32_div)
+#define WEFT_FUSE_ROW_F64(a) \
+  WEFT_FP(f64, a, f64_add) WEFT_FP(f64, a, f64_sub) WEFT_FP(f64, a, f64_mul) WEFT_FP(f64, a, f64_div)
+// A load and an operator, and the read-modify-write of memory they make with a store.
+#define WEFT_FL(T, l, b, s, m) \
+  WEFT_FUSED(load, T, l, b, _, l##_##b, 4) WEFT_FUSED(rmw, T, l##_##b, s, b, m, 3)
+#define WEFT_FS(T, b, s) WEFT_FUSED(store, T, b, s, _, b##_##s, 4)
+#define WEFT_FLA(T, M, l, b) WEFT_FUSED(load_add, T, l##_add, b, M, l##_add_##b, 5)
+#define WEFT_FB(T, p, n, br, x) WEFT_FUSED(branch, T, p, br, x, p##_##br, n)
+#define WEFT_FUSE_BR_ROW(p, n)                                                                \
+  WEFT_FB(uint32_t, p, n, br_i32_eq, ==) WEFT_FB(uint32_t, p, n, br_i32_ne, !=)              \
+  WEFT_FB(int32_t, p, n, br_i32_lt_s, <) WEFT_FB(uint32_t, p, n, br_i32_lt_u, <)             \
+  WEFT_FB(int32_t, p, n, br_i32_gt_s, >) WEFT_FB(uint32_t, p, n, br_i32_gt_u, >)             \
+  WEFT_FB(int32_t, p, n, br_i32_le_s, <=) WEFT_FB(uint32_t, p, n, br_i32_le_u, <=)           \
+  WEFT_FB(int32_t, p, n, br_i32_ge_s, >=) WEFT_FB(uint32_t, p, n, br_i32_ge_u, >=)
+#define WEFT_FSC(T, m, name, n) WEFT_FUSED(scaled, T, i32_shl_i32_add, m, _, name, n)
 #define WEFT_FUSED_OPS()                                                                      \
   WEFT_FUSE_ROW_I32(i32_add) WEFT_FUSE_ROW_I32(i32_sub) WEFT_FUSE_ROW_I32(i32_mul)           \
   WEFT_FUSE_ROW_I32(i32_and) WEFT_FUSE_ROW_I32(i32_or) WEFT_FUSE_ROW_I32(i32_xor)            \
@@ -172,32 +192,57 @@
   WEFT_FUSE_ROW_F32(f32_div)                                                                 \
   WEFT_FUSE_ROW_F64(f64_add) WEFT_FUSE_ROW_F64(f64_sub) WEFT_FUSE_ROW_F64(f64_mul)           \
   WEFT_FUSE_ROW_F64(f64_div)                                                                 \
-  WEFT_FUSED_LOAD(u32, i32_load, i32_add) WEFT_FUSED_LOAD(u32, i32_load, i32_sub)            \
-  WEFT_FUSED_LOAD(u32, i32_load, i32_mul) WEFT_FUSED_LOAD(u32, i32_load, i32_and)            \
-  WEFT_FUSED_LOAD(u32, i32_load, i32_or) WEFT_FUSED_LOAD(u32, i32_load, i32_xor)             \
-  WEFT_FUSED_LOAD(u64, i64_load, i64_add) WEFT_FUSED_LOAD(u64, i64_load, i64_sub)            \
-  WEFT_FUSED_LOAD(u64, i64_load, i64_mul) WEFT_FUSED_LOAD(u64, i64_load, i64_and)            \
-  WEFT_FUSED_LOAD(u64, i64_load, i64_or) WEFT_FUSED_LOAD(u64, i64_load, i64_xor)             \
-  WEFT_FUSED_LOAD(f32, f32_load, f32_add) WEFT_FUSED_LOAD(f32, f32_load, f32_sub)            \
-  WEFT_FUSED_LOAD(f32, f32_load, f32_mul) WEFT_FUSED_LOAD(f32, f32_load, f32_div)            \
-  WEFT_FUSED_LOAD(f64, f64_load, f64_add) WEFT_FUSED_LOAD(f64, f64_load, f64_sub)            \
-  WEFT_FUSED_LOAD(f64, f64_load, f64_mul) WEFT_FUSED_LOAD(f64, f64_load, f64_div)            \
-  WEFT_FUSED_STORE(u32, i32_add, i32_store) WEFT_FUSED_STORE(u32, i32_sub, i32_store)        \
-  WEFT_FUSED_STORE(u32, i32_mul, i32_store) WEFT_FUSED_STORE(u32, i32_and, i32_store)        \
-  WEFT_FUSED_STORE(u32, i32_or, i32_store) WEFT_FUSED_STORE(u32, i32_xor, i32_store)         \
-  WEFT_FUSED_STORE(u32, i32_shl, i32_store) WEFT_FUSED_STORE(u32, i32_shr_u, i32_store)      \
-  WEFT_FUSED_STORE(u64, i64_add, i64_store) WEFT_FUSED_STORE(u64, i64_sub, i64_store)        \
-  WEFT_FUSED_STORE(u64, i64_mul, i64_store) WEFT_FUSED_STORE(u64, i64_and, i64_store)        \
-  WEFT_FUSED_STORE(u64, i64_or, i64_store) WEFT_FUSED_STORE(u64, i64_xor, i64_store)         \
-  WEFT_FUSED_STORE(f32, f32_add, f32_store) WEFT_FUSED_STORE(f32, f32_sub, f32_store)        \
-  WEFT_FUSED_STORE(f32, f32_mul, f32_store) WEFT_FUSED_STORE(f32, f32_div, f32_store)        \
-  WEFT_FUSED_STORE(f64, f64_add, f64_store) WEFT_FUSED_STORE(f64, f64_sub, f64_store)        \
-  WEFT_FUSED_STORE(f64, f64_mul, f64_store) WEFT_FUSED_STORE(f64, f64_div, f64_store)        \
-  WEFT_FUSED_BRANCH(uint32_t, br_i32_eq, ==) WEFT_FUSED_BRANCH(uint32_t, br_i32_ne, !=)      \
-  WEFT_FUSED_BRANCH(int32_t, br_i32_lt_s, <) WEFT_FUSED_BRANCH(uint32_t, br_i32_lt_u, <)     \
-  WEFT_FUSED_BRANCH(int32_t, br_i32_gt_s, >) WEFT_FUSED_BRANCH(uint32_t, br_i32_gt_u, >)     \
-  WEFT_FUSED_BRANCH(int32_t, br_i32_le_s, <=) WEFT_FUSED_BRANCH(uint32_t, br_i32_le_u, <=)   \
-  WEFT_FUSED_BRANCH(int32_t, br_i32_ge_s, >=) WEFT_FUSED_BRANCH(uint32_t, br_i32_ge_u, >=)
+  WEFT_FL(u32, i32_load, i32_add, i32_store, i32_add_mem)                                    \
+  WEFT_FL(u32, i32_load, i32_sub, i32_store, i32_sub_mem)                                    \
+  WEFT_FL(u32, i32_load, i32_mul, i32_store, i32_mul_mem)                                    \
+  WEFT_FL(u32, i32_load, i32_and, i32_store, i32_and_mem)                                    \
+  WEFT_FL(u32, i32_load, i32_or, i32_store, i32_or_mem)                                      \
+  WEFT_FL(u32, i32_load, i32_xor, i32_store, i32_xor_mem)                                    \
+  WEFT_FL(u64, i64_load, i64_add, i64_store, i64_add_mem)                                    \
+  WEFT_FL(u64, i64_load, i64_sub, i64_store, i64_sub_mem)                                    \
+  WEFT_FL(u64, i64_load, i64_mul, i64_store, i64_mul_mem)                                    \
+  WEFT_FL(u64, i64_load, i64_and, i64_store, i64_and_mem)                                    \
+  WEFT_FL(u64, i64_load, i64_or, i64_store, i64_or_mem)                                      \
+  WEFT_FL(u64, i64_load, i64_xor, i64_store, i64_xor_mem)                                    \
+  WEFT_FL(f32, f32_load, f32_add, f32_store, f32_add_mem)                                    \
+  WEFT_FL(f32, f32_load, f32_sub, f32_store, f32_sub_mem)                                    \
+  WEFT_FL(f32, f32_load, f32_mul, f32_store, f32_mul_mem)                                    \
+  WEFT_FL(f32, f32_load, f32_div, f32_store, f32_div_mem)                                    \
+  WEFT_FL(f64, f64_load, f64_add, f64_store, f64_add_mem)                                    \
+  WEFT_FL(f64, f64_load, f64_sub, f64_store, f64_sub_mem)                                    \
+  WEFT_FL(f64, f64_load, f64_mul, f64_store, f64_mul_mem)                                    \
+  WEFT_FL(f64, f64_load, f64_div, f64_store, f64_div_mem)                                    \
+  WEFT_FLA(u32, u32, i32_load, i32_add) WEFT_FLA(u32, u32, i32_load, i32_sub)                \
+  WEFT_FLA(u32, u32, i32_load, i32_mul) WEFT_FLA(u32, u32, i32_load, i32_and)                \
+  WEFT_FLA(u32, u32, i32_load, i32_or) WEFT_FLA(u32, u32, i32_load, i32_xor)                 \
+  WEFT_FLA(u32, uint8_t, i32_load8_u, i32_add) WEFT_FLA(u32, uint8_t, i32_load8_u, i32_sub)  \
+  WEFT_FLA(u32, uint8_t, i32_load8_u, i32_and) WEFT_FLA(u32, uint8_t, i32_load8_u, i32_or)   \
+  WEFT_FLA(u32, uint8_t, i32_load8_u, i32_xor) WEFT_FLA(u32, int8_t, i32_load8_s, i32_add)   \
+  WEFT_FLA(u32, int8_t, i32_load8_s, i32_sub)                                                \
+  WEFT_FLA(u64, u64, i64_load, i64_add) WEFT_FLA(u64, u64, i64_load, i64_sub)                \
+  WEFT_FLA(u64, u64, i64_load, i64_and) WEFT_FLA(u64, u64, i64_load, i64_or)                 \
+  WEFT_FLA(u64, u64, i64_load, i64_xor)                                                      \
+  WEFT_FLA(f32, f32, f32_load, f32_add) WEFT_FLA(f32, f32, f32_load, f32_sub)                \
+  WEFT_FLA(f32, f32, f32_load, f32_mul) WEFT_FLA(f32, f32, f32_load, f32_div)                \
+  WEFT_FLA(f64, f64, f64_load, f64_add) WEFT_FLA(f64, f64, f64_load, f64_sub)                \
+  WEFT_FLA(f64, f64, f64_load, f64_mul) WEFT_FLA(f64, f64, f64_load, f64_div)                \
+  WEFT_FS(u32, i32_add, i32_store) WEFT_FS(u32, i32_sub, i32_store)                          \
+  WEFT_FS(u32, i32_mul, i32_store) WEFT_FS(u32, i32_and, i32_store)                          \
+  WEFT_FS(u32, i32_or, i32_store) WEFT_FS(u32, i32_xor, i32_store)                           \
+  WEFT_FS(u32, i32_shl, i32_store) WEFT_FS(u32, i32_shr_u, i32_store)                        \
+  WEFT_FS(u64, i64_add, i64_store) WEFT_FS(u64, i64_sub, i64_store)                          \
+  WEFT_FS(u64, i64_mul, i64_store) WEFT_FS(u64, i64_and, i64_store)                          \
+  WEFT_FS(u64, i64_or, i64_store) WEFT_FS(u64, i64_xor, i64_store)                           \
+  WEFT_FS(f32, f32_add, f32_store) WEFT_FS(f32, f32_sub, f32_store)                          \
+  WEFT_FS(f32, f32_mul, f32_store) WEFT_FS(f32, f32_div, f32_store)                          \
+  WEFT_FS(f64, f64_add, f64_store) WEFT_FS(f64, f64_sub, f64_store)                          \
+  WEFT_FS(f64, f64_mul, f64_store) WEFT_FS(f64, f64_div, f64_store)                          \
+  WEFT_FUSE_BR_ROW(i32_add, 5) WEFT_FUSE_BR_ROW(i32_load8_u_add, 6)                          \
+  WEFT_FUSE_BR_ROW(i32_load, 5)                                                              \
+  WEFT_FSC(u32, i32_load, i32_load_scaled, 5) WEFT_FSC(u64, i64_load, i64_load_scaled, 5)    \
+  WEFT_FSC(f32, f32_load, f32_load_scaled, 5) WEFT_FSC(f64, f64_load, f64_load_scaled, 5)    \
+  WEFT_FSC(u32, i32_store, i32_store_scaled, 5) WEFT_FSC(u64, i64_store, i64_store_scaled, 5) \
+  WEFT_FSC(f32, f32_store, f32_store_scaled, 5) WEFT_FSC(f64, f64_store, f64_store_scaled, 5)
 
 namespace weft::interp {
 
@@ -211,15 +256,9 @@ enum class IOp : uint16_t {
 #undef WEFT_IOP_GEN
 #define WEFT_IOP_INTERNAL(name, operands) name,
   WEFT_INTERNAL_OPS(WEFT_IOP_INTERNAL)
-#define WEFT_FUSED_PAIR(T, a, b) WEFT_IOP_INTERNAL(a##_##b, 4)
-#define WEFT_FUSED_LOAD(T, l, b) WEFT_IOP_INTERNAL(l##_##b, 4)
-#define WEFT_FUSED_STORE(T, b, s) WEFT_IOP_INTERNAL(b##_##s, 4)
-#define WEFT_FUSED_BRANCH(T, br, cmp) WEFT_IOP_INTERNAL(i32_add_##br, 5)
+#define WEFT_FUSED(kind, T, a, b, x, name, n) name,
   WEFT_FUSED_OPS()
-#undef WEFT_FUSED_PAIR
-#undef WEFT_FUSED_LOAD
-#undef WEFT_FUSED_STORE
-#undef WEFT_FUSED_BRANCH
+#undef WEFT_FUSED
 #undef WEFT_IOP_INTERNAL
       count_
 };

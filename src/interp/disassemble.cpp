@@ -35,15 +35,9 @@ const IOpInfo iop_infos[] = {
 #undef WEFT_INFO
 #define WEFT_INFO_INTERNAL(name, operands) {#name, operands},
     WEFT_INTERNAL_OPS(WEFT_INFO_INTERNAL)
-#define WEFT_FUSED_PAIR(T, a, b) WEFT_INFO_INTERNAL(a##_##b, 4)
-#define WEFT_FUSED_LOAD(T, l, b) WEFT_INFO_INTERNAL(l##_##b, 4)
-#define WEFT_FUSED_STORE(T, b, s) WEFT_INFO_INTERNAL(b##_##s, 4)
-#define WEFT_FUSED_BRANCH(T, br, cmp) WEFT_INFO_INTERNAL(i32_add_##br, 5)
+#define WEFT_FUSED(kind, T, a, b, x, name, n) {#name, n},
     WEFT_FUSED_OPS()
-#undef WEFT_FUSED_PAIR
-#undef WEFT_FUSED_LOAD
-#undef WEFT_FUSED_STORE
-#undef WEFT_FUSED_BRANCH
+#undef WEFT_FUSED
 #undef WEFT_INFO_INTERNAL
 };
 static_assert(std::size(iop_infos) == iop_count);

@@ -316,6 +316,8 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
   }
 }
 
+WEFT_HANDLER(ret);
+
 /// Out of fuel, or interrupted: a separate handler, so that the ones that check need not
 /// save registers for the call.
 void stop(WEFT_HANDLER_PARAMS) { st->trap = stop_reason(*st->s); }
@@ -323,7 +325,8 @@ void stop(WEFT_HANDLER_PARAMS) { st->trap = stop_reason(*st->s); }
 // Every backward jump goes to the body of a loop, just after the loop's loop_entry, whose
 // operand (the 4 bytes before the target) is the cost of one iteration.
 
-void back_edge(WEFT_HANDLER_PARAMS) {
+// Not inlined into the branches: it would cost them saved registers on every execution.
+[[gnu::noinline]] void back_edge(WEFT_HANDLER_PARAMS) {
   StoreImpl& s = *st->s;
   s.fuel -= read_operand(pc - handler_size - operand_size, 0);
   if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
@@ -460,6 +463,15 @@ WEFT_HANDLER(copy64x2) {
   std::memcpy(fp + OP(2), fp + OP(3), 8);
   NEXT(4);
 }
+WEFT_HANDLER(copy64_br) {
+  std::memcpy(fp + OP(0), fp + OP(1), 8);
+  JUMP(2);
+}
+WEFT_HANDLER(copy64x2_br) {
+  std::memcpy(fp + OP(0), fp + OP(1), 8);
+  std::memcpy(fp + OP(2), fp + OP(3), 8);
+  JUMP(4);
+}
 WEFT_HANDLER(copy128) {
   std::memmove(fp + OP(0), fp + OP(1), 16);
   NEXT(2);
@@ -524,6 +536,10 @@ WEFT_HANDLER(br_table) {
   pc = field + rel;
   if (rel < 0) TAIL_CALL(back_edge);
   DISPATCH();
+}
+WEFT_HANDLER(copy64_ret) {
+  std::memcpy(fp + OP(0), fp + OP(1), 8);
+  TAIL_CALL(op_ret);
 }
 WEFT_HANDLER(ret) {
   StoreImpl& s = *st->s;
@@ -761,42 +777,110 @@ WEFT_HANDLER(loop_entry) {
 // ---- superinstructions (code.hpp) --------------------------------------------------------
 // The first result is computed before the second operand is read, and both before the
 // destination is written: d may be any of the operands' slots.
-#define WEFT_FUSED_PAIR(T, a, b)                                                   \
-  WEFT_HANDLER(a##_##b) {                                                          \
+template <class M>
+[[gnu::always_inline]] inline M load_mem(const uint8_t* p) noexcept {
+  M v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+template <class M>
+[[gnu::always_inline]] inline void store_mem(uint8_t* p, M v) noexcept {
+  std::memcpy(p, &v, sizeof v);
+}
+
+// The first result is computed before the second operand is read, and both before the
+// destination is written: d may be any of the operands' slots.
+#define WEFT_FUSED_HANDLER_pair(T, a, b, x, name, n)                               \
+  WEFT_HANDLER(name) {                                                             \
     T t_ = num::a(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
     wr<T>(fp, OP(0), num::b(t_, rd<T>(fp, OP(3))));                                \
     NEXT(4);                                                                       \
   }
-#define WEFT_FUSED_LOAD(T, l, b)                                                   \
-  WEFT_HANDLER(l##_##b) {                                                          \
+#define WEFT_FUSED_HANDLER_load(T, l, b, x, name, n)                               \
+  WEFT_HANDLER(name) {                                                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
     if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
-    T t_;                                                                          \
-    std::memcpy(&t_, mem + ea, sizeof(T));                                         \
-    wr<T>(fp, OP(0), num::b(t_, rd<T>(fp, OP(3))));                                \
+    wr<T>(fp, OP(0), num::b(load_mem<T>(mem + ea), rd<T>(fp, OP(3))));             \
     NEXT(4);                                                                       \
   }
-#define WEFT_FUSED_STORE(T, b, s)                                                  \
-  WEFT_HANDLER(b##_##s) {                                                          \
+#define WEFT_FUSED_HANDLER_load_add(T, la, b, M, name, n)                          \
+  WEFT_HANDLER(name) {                                                             \
+    uint64_t ea =                                                                  \
+        static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
+    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    T t_ = static_cast<T>(load_mem<M>(mem + ea));                                  \
+    wr<T>(fp, OP(0), num::b(t_, rd<T>(fp, OP(4))));                                \
+    NEXT(5);                                                                       \
+  }
+#define WEFT_FUSED_HANDLER_store(T, b, s, x, name, n)                              \
+  WEFT_HANDLER(name) {                                                             \
     T t_ = num::b(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(3);               \
     if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
-    std::memcpy(mem + ea, &t_, sizeof(T));                                         \
+    store_mem<T>(mem + ea, t_);                                                    \
     NEXT(4);                                                                       \
   }
+// `load_op` then a store to the same address: one bounds check covers both.
+#define WEFT_FUSED_HANDLER_rmw(T, lb, s, x, name, n)                               \
+  WEFT_HANDLER(name) {                                                             \
+    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(1);               \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    store_mem<T>(mem + ea, num::x(load_mem<T>(mem + ea), rd<T>(fp, OP(2))));       \
+    NEXT(3);                                                                       \
+  }
+// The value the first instruction of a branch superinstruction computes into d_.
+#define WEFT_PRODUCE_i32_add(d_) d_ = rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2))
+#define WEFT_PRODUCE_i32_load8_u_add(d_)                                                     \
+  {                                                                                          \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
+    if (ea + 1 > mem_size) TRAP(TrapKind::memory_out_of_bounds);                            \
+    d_ = mem[ea];                                                                            \
+  }
+#define WEFT_PRODUCE_i32_load(d_)                                                  \
+  {                                                                                \
+    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
+    if (ea + 4 > mem_size) TRAP(TrapKind::memory_out_of_bounds);                   \
+    d_ = load_mem<u32>(mem + ea);                                                  \
+  }
 // The compared operand is read after d is written: it may be d itself.
-#define WEFT_FUSED_BRANCH(T, br, cmp)                                              \
-  WEFT_HANDLER(i32_add_##br) {                                                     \
-    u32 d_ = rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2));                              \
+#define WEFT_FUSED_HANDLER_branch(T, p, br, x, name, n)                            \
+  WEFT_HANDLER(name) {                                                             \
+    u32 d_;                                                                        \
+    WEFT_PRODUCE_##p(d_);                                                          \
     wr<u32>(fp, OP(0), d_);                                                        \
-    if (static_cast<T>(d_) cmp rd<T>(fp, OP(3))) JUMP(4);                          \
+    if (static_cast<T>(d_) x rd<T>(fp, OP(n - 2))) JUMP(n - 1);                    \
+    NEXT(n);                                                                       \
+  }
+// The address (i << k) + base, wrapping at 32 bits like the i32.shl and i32.add it was.
+#define WEFT_SCALED_EA(i, k, base, off)                                                      \
+  (static_cast<uint64_t>(static_cast<u32>((rd<u32>(fp, OP(i)) << (rd<u32>(fp, OP(k)) & 31)) + \
+                                          rd<u32>(fp, OP(base)))) + OP(off))
+#define WEFT_FUSED_HANDLER_scaled(T, sa, m, x, name, n) WEFT_SCALED_##m(T, name)
+#define WEFT_SCALED_i32_load(T, name) WEFT_SCALED_LOAD(T, name)
+#define WEFT_SCALED_i64_load(T, name) WEFT_SCALED_LOAD(T, name)
+#define WEFT_SCALED_f32_load(T, name) WEFT_SCALED_LOAD(T, name)
+#define WEFT_SCALED_f64_load(T, name) WEFT_SCALED_LOAD(T, name)
+#define WEFT_SCALED_i32_store(T, name) WEFT_SCALED_STORE(T, name)
+#define WEFT_SCALED_i64_store(T, name) WEFT_SCALED_STORE(T, name)
+#define WEFT_SCALED_f32_store(T, name) WEFT_SCALED_STORE(T, name)
+#define WEFT_SCALED_f64_store(T, name) WEFT_SCALED_STORE(T, name)
+#define WEFT_SCALED_LOAD(T, name)                                                  \
+  WEFT_HANDLER(name) {                                                             \
+    uint64_t ea = WEFT_SCALED_EA(1, 2, 3, 4);                                      \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    wr<T>(fp, OP(0), load_mem<T>(mem + ea));                                       \
     NEXT(5);                                                                       \
   }
+#define WEFT_SCALED_STORE(T, name)                                                 \
+  WEFT_HANDLER(name) {                                                             \
+    uint64_t ea = WEFT_SCALED_EA(0, 1, 2, 4);                                      \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    store_mem<T>(mem + ea, rd<T>(fp, OP(3)));                                      \
+    NEXT(5);                                                                       \
+  }
+#define WEFT_FUSED(kind, T, a, b, x, name, n) WEFT_FUSED_HANDLER_##kind(T, a, b, x, name, n)
 WEFT_FUSED_OPS()
-#undef WEFT_FUSED_PAIR
-#undef WEFT_FUSED_LOAD
-#undef WEFT_FUSED_STORE
-#undef WEFT_FUSED_BRANCH
+#undef WEFT_FUSED
 
 #undef OP
 #undef NEXT
@@ -815,15 +899,9 @@ const void* const handlers[] = {
 #undef WEFT_ENTRY
 #define WEFT_ENTRY_INTERNAL(name, operands) reinterpret_cast<const void*>(&op_##name),
     WEFT_INTERNAL_OPS(WEFT_ENTRY_INTERNAL)
-#define WEFT_FUSED_PAIR(T, a, b) WEFT_ENTRY_INTERNAL(a##_##b, 4)
-#define WEFT_FUSED_LOAD(T, l, b) WEFT_ENTRY_INTERNAL(l##_##b, 4)
-#define WEFT_FUSED_STORE(T, b, s) WEFT_ENTRY_INTERNAL(b##_##s, 4)
-#define WEFT_FUSED_BRANCH(T, br, cmp) WEFT_ENTRY_INTERNAL(i32_add_##br, 5)
+#define WEFT_FUSED(kind, T, a, b, x, name, n) WEFT_ENTRY_INTERNAL(name, n)
     WEFT_FUSED_OPS()
-#undef WEFT_FUSED_PAIR
-#undef WEFT_FUSED_LOAD
-#undef WEFT_FUSED_STORE
-#undef WEFT_FUSED_BRANCH
+#undef WEFT_FUSED
 #undef WEFT_ENTRY_INTERNAL
 };
 static_assert(std::size(handlers) == iop_count);

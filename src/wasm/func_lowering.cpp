@@ -482,7 +482,7 @@ void FuncLowering::resolve_fixups(uint32_t chain, size_t target) {
 
 void FuncLowering::emit_jump_to(ControlFrame& target) {
   if (dead()) return;
-  emit_op(IOp::br);
+  if (!fuse_copy_branch()) emit_op(IOp::br);
   size_t field = m_code.size();
   emit_u32(0);
   if (target.kind == Op::loop) {
@@ -494,7 +494,9 @@ void FuncLowering::emit_jump_to(ControlFrame& target) {
   }
 }
 
-void FuncLowering::emit_return() {
+void FuncLowering::emit_return() { emit_return(Producer{}); }
+
+void FuncLowering::emit_return(Producer producer) {
   // Results go to the frame's first slots. Locals live there, so a result still read from
   // a local is first copied to its home; homes are never below their result slot.
   if (dead()) return;
@@ -512,6 +514,17 @@ void FuncLowering::emit_return() {
     if (e.src != e.home && at < result_slot) clash = true;
     result_slot += slot_count(e.type);
   }
+  if (values.size() == 1 && values[0].type != ValType::v128 && producer_of(values[0], producer)) {
+    // The last instruction computed the only result into its home: it writes the result
+    // slot instead, as a local.set retargets it (handlers read their operands first).
+    size_t field = producer.field;
+    uint32_t result_field = 0;
+    std::memcpy(m_code.data() + field, &result_field, 4);
+    for (size_t i = m_temp_fields.size(); i-- > 0 && m_temp_fields[i] >= field;)
+      if (m_temp_fields[i] == field) m_temp_fields.erase(m_temp_fields.begin() + static_cast<std::ptrdiff_t>(i));
+    emit_op(IOp::ret);
+    return;
+  }
   if (clash) {
     for (StackEntry& e : values) {
       emit_copy(e.type, e.home, e.src);
@@ -523,7 +536,7 @@ void FuncLowering::emit_return() {
     emit_copy(e.type, slot, e.src);
     slot += slot_count(e.type);
   }
-  emit_op(IOp::ret);
+  if (!fuse_copy_return()) emit_op(IOp::ret);
 }
 
 // ---- the body ------------------------------------------------------------------------

@@ -152,9 +152,22 @@ class FuncLowering {
   bool fuse_store(interp::IOp store, const StackEntry& addr, const StackEntry& value,
                   uint32_t offset);
   /// Right after a fused compare-and-branch at `start` was formed: when the instruction
-  /// before it is an i32.add whose result it compares, both become one superinstruction.
+  /// before it is an i32.add (or a load) whose result it compares, both become one
+  /// superinstruction.
   /// Returns the new position of the branch's offset field.
   std::optional<size_t> fuse_add_branch(size_t start);
+  /// Before a `br`: when the last instruction is a copy64 or copy64x2 (the values a branch
+  /// carries to its label), makes it the copying form of br and returns true; the caller
+  /// emits the offset field.
+  bool fuse_copy_branch();
+  /// Before a `ret`: when the last instruction is a copy64 (a result to its slot), makes it
+  /// copy64_ret and returns true.
+  bool fuse_copy_return();
+  /// When `addr` was just computed by an i32_shl_i32_add pair into its home, the handler
+  /// of the scaled form of load/store `iop`, which computes the address itself.
+  std::optional<const void*> fused_scaled(interp::IOp iop, const StackEntry& addr) const;
+  /// The field emit_slot(slot) would write.
+  Field slot_field(uint32_t slot) const;
   /// No instruction before the next one may join it (a label may be placed between).
   void end_sequence() noexcept { m_last_start = m_prev_start = k_no_start; }
 
@@ -169,6 +182,9 @@ class FuncLowering {
   void emit_jump_to(ControlFrame& target);  ///< br to a label, copies already done
   void add_fixup(uint32_t& chain, size_t field);
   void resolve_fixups(uint32_t chain, size_t target);
+  /// Copies the results to the frame's first slots and returns. `producer`: the last
+  /// instruction, which may compute a single result straight into its slot.
+  void emit_return(Producer producer);
   void emit_return();
 
   // ---- instructions
@@ -184,7 +200,7 @@ class FuncLowering {
   Result<void> lower_const(Op op);
   Result<void> lower_select(Op op);
   Result<void> lower_simd(Op op);  ///< special SIMD instructions (func_lowering_simd.cpp)
-  Result<void> end_frame();
+  Result<void> end_frame(Producer producer);
   Result<uint32_t> read_memarg(Op op);
   Result<void> need_memory(uint32_t index) const;
   Result<void> need_table(uint32_t index) const;

@@ -14,7 +14,7 @@ using interp::IOp;
 
 namespace {
 
-enum class FuseKind : uint8_t { pair, load, store, branch };
+enum class FuseKind : uint8_t { pair, load, load_add, store, rmw, branch, scaled };
 
 struct Fusion {
   FuseKind kind;
@@ -24,15 +24,9 @@ struct Fusion {
 };
 
 constexpr Fusion fusions[] = {
-#define WEFT_FUSED_PAIR(T, a, b) {FuseKind::pair, IOp::a, IOp::b, IOp::a##_##b},
-#define WEFT_FUSED_LOAD(T, l, b) {FuseKind::load, IOp::l, IOp::b, IOp::l##_##b},
-#define WEFT_FUSED_STORE(T, b, s) {FuseKind::store, IOp::b, IOp::s, IOp::b##_##s},
-#define WEFT_FUSED_BRANCH(T, br, cmp) {FuseKind::branch, IOp::i32_add, IOp::br, IOp::i32_add_##br},
+#define WEFT_FUSED(kind, T, a, b, x, name, n) {FuseKind::kind, IOp::a, IOp::b, IOp::name},
     WEFT_FUSED_OPS()
-#undef WEFT_FUSED_PAIR
-#undef WEFT_FUSED_LOAD
-#undef WEFT_FUSED_STORE
-#undef WEFT_FUSED_BRANCH
+#undef WEFT_FUSED
 };
 
 /// The lookups the lowering needs, built once: which IOp a handler address is, and the
@@ -68,10 +62,6 @@ class FusionTable {
 const FusionTable& fusion_table() {
   static const FusionTable table;
   return table;
-}
-
-bool is_load(IOp op) {
-  return op == IOp::i32_load || op == IOp::i64_load || op == IOp::f32_load || op == IOp::f64_load;
 }
 
 /// Operators whose operands may be swapped. For float add and mul, swapping can change
@@ -138,12 +128,14 @@ bool FuncLowering::fuse_binary(IOp op, const StackEntry (&args)[3], ValType resu
     if (h == nullptr) continue;
     std::optional<IOp> first = table.iop_of(h);
     if (!first) continue;
-    std::optional<IOp> fused =
-        table.fused(is_load(*first) ? FuseKind::load : FuseKind::pair, *first, op);
+    std::optional<IOp> fused = table.fused(FuseKind::pair, *first, op);
+    if (!fused) fused = table.fused(FuseKind::load, *first, op);
+    if (!fused) fused = table.fused(FuseKind::load_add, *first, op);
     if (!fused) continue;
-    // `t = a op1 b` (or `t = load addr off`) is the last instruction and its destination
-    // field names t's home. The result goes to args[0]'s home, which is t's home or below
-    // it, and is a temporary like t's, so the field's relocation record stays right.
+    // `t = a op1 b` (or `t = load addr off`, `t = load_add a b off`) is the last
+    // instruction and its destination field names t's home. The result goes to args[0]'s
+    // home, which is t's home or below it, and is a temporary like t's, so the field's
+    // relocation record stays right. The other operand is appended.
     size_t dst_field = m_producer_field;
     const void* fh = m_handlers[static_cast<size_t>(*fused)];
     std::memcpy(m_code.data() + dst_field - interp::handler_size, &fh, sizeof fh);
@@ -157,6 +149,19 @@ bool FuncLowering::fuse_binary(IOp op, const StackEntry (&args)[3], ValType resu
   return false;
 }
 
+FuncLowering::Field FuncLowering::slot_field(uint32_t slot) const {
+  if (is_const_slot(slot)) return Field{slot - k_const_slot, 2};
+  return Field{slot * 8, static_cast<uint8_t>(slot >= m_locals_end ? 1 : 0)};
+}
+
+std::optional<const void*> FuncLowering::fused_scaled(IOp iop, const StackEntry& addr) const {
+  const void* h = producer_of(addr);
+  if (h == nullptr || h != m_handlers[static_cast<size_t>(IOp::i32_shl_i32_add)]) return std::nullopt;
+  std::optional<IOp> fused = fusion_table().fused(FuseKind::scaled, IOp::i32_shl_i32_add, iop);
+  if (!fused) return std::nullopt;
+  return m_handlers[static_cast<size_t>(*fused)];
+}
+
 bool FuncLowering::fuse_store(IOp store, const StackEntry& addr, const StackEntry& value,
                               uint32_t offset) {
   const void* h = producer_of(value);
@@ -164,6 +169,22 @@ bool FuncLowering::fuse_store(IOp store, const StackEntry& addr, const StackEntr
   const FusionTable& table = fusion_table();
   std::optional<IOp> first = table.iop_of(h);
   if (!first) return false;
+  if (std::optional<IOp> rmw = table.fused(FuseKind::rmw, *first, store)) {
+    // `load_op t addr off c; store addr t off`, the same address and offset: memory[addr +
+    // off] op= c. The producer's fields are [t addr off c].
+    Field load_addr = field_at(m_producer_field + 4);
+    Field load_offset = field_at(m_producer_field + 8);
+    if (load_addr == slot_field(addr.src) && load_offset == Field{offset, 0}) {
+      size_t start = m_producer_field - interp::handler_size;
+      Field c = field_at(m_producer_field + 12);
+      restart_instruction(start, *rmw);
+      emit_field(load_addr);
+      emit_u32(offset);
+      emit_field(c);
+      forget_producer();
+      return true;
+    }
+  }
   std::optional<IOp> fused = table.fused(FuseKind::store, *first, store);
   if (!fused) return false;
   // `op t a b; store addr t off` -> `op_store addr a b off`. The address was computed
@@ -181,20 +202,30 @@ bool FuncLowering::fuse_store(IOp store, const StackEntry& addr, const StackEntr
 }
 
 std::optional<size_t> FuncLowering::fuse_add_branch(size_t start) {
-  // `add d a b` then `br_cmp x y off` at `start`, right after it with no label between.
-  if (m_last_start != start || m_prev_start == k_no_start ||
-      start - m_prev_start != interp::handler_size + 3 * interp::operand_size)
-    return std::nullopt;
+  // `first d ...` then `br_cmp x y off` at `start`, right after it with no label between.
+  if (m_last_start != start || m_prev_start == k_no_start) return std::nullopt;
   const FusionTable& table = fusion_table();
   const void* h;
   std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
-  if (h != m_handlers[static_cast<size_t>(IOp::i32_add)]) return std::nullopt;
+  std::optional<IOp> first = table.iop_of(h);
+  if (!first) return std::nullopt;
+  // The operand fields of the first instruction: d and its inputs.
+  uint32_t fields;
+  switch (*first) {
+    case IOp::i32_add: fields = 3; break;           // d a b
+    case IOp::i32_load: fields = 3; break;          // d addr off
+    case IOp::i32_load8_u_add: fields = 4; break;   // d a b off
+    default: return std::nullopt;
+  }
+  if (start - m_prev_start != interp::handler_size + fields * interp::operand_size) return std::nullopt;
   std::memcpy(&h, m_code.data() + start, sizeof h);
   std::optional<IOp> br = table.iop_of(h);
   if (!br) return std::nullopt;
-  const size_t add_fields = m_prev_start + interp::handler_size;
+  const size_t first_fields = m_prev_start + interp::handler_size;
   const size_t br_fields = start + interp::handler_size;
-  Field d = field_at(add_fields), a = field_at(add_fields + 4), b = field_at(add_fields + 8);
+  Field in[4];
+  for (uint32_t i = 0; i < fields; ++i) in[i] = field_at(first_fields + 4 * i);
+  const Field d = in[0];
   Field x = field_at(br_fields), y = field_at(br_fields + 4);
   IOp cmp = *br;
   Field c;
@@ -206,19 +237,47 @@ std::optional<size_t> FuncLowering::fuse_add_branch(size_t start) {
   } else {
     return std::nullopt;
   }
-  std::optional<IOp> fused = table.fused(FuseKind::branch, IOp::i32_add, cmp);
+  std::optional<IOp> fused = table.fused(FuseKind::branch, *first, cmp);
   if (!fused) return std::nullopt;
   size_t add_start = m_prev_start;
   restart_instruction(add_start, *fused);
-  emit_field(d);
-  emit_field(a);
-  emit_field(b);
+  for (uint32_t i = 0; i < fields; ++i) emit_field(in[i]);
   emit_field(c);
   size_t field = m_code.size();
   emit_u32(0);  // the end of a fixup chain, as emitted
   m_last_start = add_start;
   m_prev_start = k_no_start;
   return field;
+}
+
+bool FuncLowering::fuse_copy_branch() {
+  if (m_last_start == k_no_start) return false;
+  const void* h;
+  std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
+  const size_t size = m_code.size() - m_last_start - interp::handler_size;
+  IOp fused;
+  if (h == m_handlers[static_cast<size_t>(IOp::copy64)] && size == 2 * interp::operand_size)
+    fused = IOp::copy64_br;
+  else if (h == m_handlers[static_cast<size_t>(IOp::copy64x2)] && size == 4 * interp::operand_size)
+    fused = IOp::copy64x2_br;
+  else
+    return false;
+  h = m_handlers[static_cast<size_t>(fused)];
+  std::memcpy(m_code.data() + m_last_start, &h, sizeof h);
+  m_copy_end = 0;  // a copy that follows cannot merge into it
+  return true;
+}
+
+bool FuncLowering::fuse_copy_return() {
+  if (m_last_start == k_no_start || m_code.size() - m_last_start != interp::handler_size + 2 * interp::operand_size)
+    return false;
+  const void* h;
+  std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
+  if (h != m_handlers[static_cast<size_t>(IOp::copy64)]) return false;
+  h = m_handlers[static_cast<size_t>(IOp::copy64_ret)];
+  std::memcpy(m_code.data() + m_last_start, &h, sizeof h);
+  m_copy_end = 0;
+  return true;
 }
 
 }  // namespace weft::wasm

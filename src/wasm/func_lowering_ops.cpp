@@ -23,10 +23,12 @@ Result<void> FuncLowering::lower_instruction(Op op) {
     case Op::if_:
     case Op::else_:
     case Op::end: {
-      // Control instructions place labels: nothing before them fuses with what follows.
-      end_sequence();
+      // loop, else and end place labels: nothing before them fuses with what follows.
+      // block and if place none where they are.
+      const bool label = op == Op::loop || op == Op::else_ || op == Op::end;
+      if (label) end_sequence();
       Result<void> r = lower_control(op);
-      end_sequence();
+      if (label) end_sequence();
       return r;
     }
     case Op::br:
@@ -85,8 +87,11 @@ Result<void> FuncLowering::lower_generic(Op op) {
     if (info.kind == OpKind::load) {
       WEFT_TRY(StackEntry addr, pop(ValType::i32));
       push(sig.result);
-      if (auto fused = fused_address(iop, addr)) {
+      std::optional<const void*> fused = fused_address(iop, addr);
+      if (!fused) fused = fused_scaled(iop, addr);
+      if (fused) {
         // `add t a b; load d t off` -> `load_add d a b off`: d is t's home, as t was popped.
+        // The same for `shl_add t i k base` -> `load_scaled d i k base off`.
         size_t dst_field = m_producer_field;
         std::memcpy(m_code.data() + dst_field - interp::handler_size, &*fused, sizeof(void*));
         emit_u32(offset);
@@ -102,8 +107,10 @@ Result<void> FuncLowering::lower_generic(Op op) {
     } else {
       WEFT_TRY(StackEntry value, pop(sig.params[1]));
       WEFT_TRY(StackEntry addr, pop(ValType::i32));
-      if (auto fused = fused_address(iop, addr)) {
-        // `add t a b; store t v off` -> `store_add a b v off`.
+      std::optional<const void*> fused = fused_address(iop, addr);
+      if (!fused) fused = fused_scaled(iop, addr);
+      if (fused) {
+        // `add t a b; store t v off` -> `store_add a b v off` (or `store_scaled i k base v off`).
         std::memcpy(m_code.data() + m_producer_field - interp::handler_size, &*fused, sizeof(void*));
         remove_operand_field(m_producer_field);
         m_code.resize(m_code.size() - 4);
@@ -637,13 +644,13 @@ Result<void> FuncLowering::lower_control(Op op) {
       push_types(c.type.params);
       return {};
     }
-    case Op::end: return end_frame();
+    case Op::end: return end_frame(producer);
     default: break;
   }
   return invalid("not a control instruction");
 }
 
-Result<void> FuncLowering::end_frame() {
+Result<void> FuncLowering::end_frame(Producer producer) {
   ControlFrame& c = m_ctrls.back();
   WEFT_TRY_VOID(check_top(c.type.results));
   size_t have = m_stack.size() - c.height;
@@ -657,7 +664,8 @@ Result<void> FuncLowering::end_frame() {
       return invalid("type mismatch: if without else must have matching parameter and result types");
   }
   if (c.is_function) {
-    emit_return();
+    // No label can be here: branches to the function's label are returns themselves.
+    emit_return(producer);
     m_ctrls.pop_back();
     return {};
   }
@@ -684,7 +692,7 @@ Result<void> FuncLowering::lower_branch(Op op) {
   forget_producer();
   if (op == Op::return_) {
     WEFT_TRY_VOID(check_top(m_type.results));
-    emit_return();
+    emit_return(producer);
     set_unreachable();
     return {};
   }

@@ -345,3 +345,205 @@ TEST(fusion, add_then_compare_and_branch) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, copies_join_the_branch_or_return_after_them) {
+  // (func (param i32 i32) (result i32) (local.get 1))            ;; copy64_ret
+  // (func (param i32 i32) (result i32)                           ;; copy64_br
+  //   (i32.add (block (result i32) (br 0 (local.get 1))) (local.get 0)))
+  // (func (param i32 i32) (result i32)                           ;; copy64x2_br
+  //   (block (result i32 i32) (br 0 (local.get 1) (local.get 0))) (i32.sub))
+  std::vector<Func> funcs = {
+      {"ret", {i32, i32}, i32, {0x20, 0x01}},
+      {"br", {i32, i32}, i32, {0x02, i32, 0x20, 0x01, 0x0c, 0x00, 0x0b, 0x20, 0x00, 0x6a}},
+  };
+  Bytes m = build(funcs);
+  weft::Engine engine;
+  auto module = engine.compile(m);
+  ASSERT_TRUE(module) << module.error().to_string();
+  std::string listing = module->lowered_code();
+  EXPECT_NE(listing.find("copy64_ret"), std::string::npos) << listing;
+  EXPECT_NE(listing.find("copy64_br"), std::string::npos) << listing;
+  weft::Store store(engine);
+  weft::Linker linker(engine);
+  auto instance = linker.instantiate(store, *module);
+  ASSERT_TRUE(instance) << instance.error().to_string();
+  auto ret = instance->typed_func<int32_t(int32_t, int32_t)>("ret");
+  auto br = instance->typed_func<int32_t(int32_t, int32_t)>("br");
+  ASSERT_TRUE(ret && br);
+  EXPECT_EQ(*(*ret)(store, 3, 40), 40);
+  EXPECT_EQ(*(*br)(store, 3, 40), 43);
+}
+
+}  // namespace
+
+namespace {
+
+Bytes local_set(uint8_t local) { return {0x21, local}; }
+
+TEST(fusion, load_with_added_address_then_binary) {
+  // store v at a + b + 4, then load it back through `(a + b)` offset 4 and combine with c.
+  struct Form {
+    uint8_t type;
+    const char* name;   ///< the load's name in the superinstruction
+    uint8_t load, store, align;
+    std::vector<std::pair<const char*, uint8_t>> ops;
+  };
+  const std::vector<Form> forms = {
+      {i32, "i32_load", 0x28, 0x36, 2, {{"i32_add", 0x6a}, {"i32_sub", 0x6b}, {"i32_mul", 0x6c}, {"i32_and", 0x71}, {"i32_or", 0x72}, {"i32_xor", 0x73}}},
+      {i32, "i32_load8_u", 0x2d, 0x3a, 0, {{"i32_add", 0x6a}, {"i32_sub", 0x6b}, {"i32_and", 0x71}, {"i32_or", 0x72}, {"i32_xor", 0x73}}},
+      {i32, "i32_load8_s", 0x2c, 0x3a, 0, {{"i32_add", 0x6a}, {"i32_sub", 0x6b}}},
+      {i64, "i64_load", 0x29, 0x37, 3, {{"i64_add", 0x7c}, {"i64_sub", 0x7d}, {"i64_and", 0x83}, {"i64_or", 0x84}, {"i64_xor", 0x85}}},
+      {f32, "f32_load", 0x2a, 0x38, 2, {{"f32_add", 0x92}, {"f32_sub", 0x93}, {"f32_mul", 0x94}, {"f32_div", 0x95}}},
+      {f64, "f64_load", 0x2b, 0x39, 3, {{"f64_add", 0xa0}, {"f64_sub", 0xa1}, {"f64_mul", 0xa2}, {"f64_div", 0xa3}}},
+  };
+  for (const Form& f : forms) {
+    Harness h;
+    for (auto [op, code] : f.ops) {
+      std::string n = std::string(f.name) + "_add_" + op;
+      const Bytes address = cat({get(0), get(1), {0x6a}});
+      const Bytes store = cat({address, get(2), {f.store, f.align, 4}});
+      const Bytes load = cat({address, {f.load, f.align, 4}});
+      h.add(n, {i32, i32, f.type, f.type}, f.type, cat({store, load, get(3), {code}}),
+            cat({store, load, no_fuse, get(3), {code}}), n);
+    }
+    std::vector<weft::Value> as, bs;
+    for (int32_t a : {0, 8, 65528, -4}) as.push_back(weft::Value::i32(a));
+    for (int32_t b : {0, 3, 4}) bs.push_back(weft::Value::i32(b));
+    std::vector<weft::Value> values = edge_values(f.type);
+    SCOPED_TRACE(f.name);
+    h.run({as, bs, values, values});
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(fusion, read_modify_write_of_memory) {
+  // memory[addr + 4] = v; memory[addr + 4] = memory[addr + 4] op c; return memory[addr + 4]
+  struct Form {
+    uint8_t type;
+    const char* prefix;
+    uint8_t load, store, align;
+    std::vector<std::pair<const char*, uint8_t>> ops;
+  };
+  const std::vector<Form> forms = {
+      {i32, "i32", 0x28, 0x36, 2, {{"add", 0x6a}, {"sub", 0x6b}, {"mul", 0x6c}, {"and", 0x71}, {"or", 0x72}, {"xor", 0x73}}},
+      {i64, "i64", 0x29, 0x37, 3, {{"add", 0x7c}, {"sub", 0x7d}, {"mul", 0x7e}, {"and", 0x83}, {"or", 0x84}, {"xor", 0x85}}},
+      {f32, "f32", 0x2a, 0x38, 2, {{"add", 0x92}, {"sub", 0x93}, {"mul", 0x94}, {"div", 0x95}}},
+      {f64, "f64", 0x2b, 0x39, 3, {{"add", 0xa0}, {"sub", 0xa1}, {"mul", 0xa2}, {"div", 0xa3}}},
+  };
+  for (const Form& f : forms) {
+    Harness h;
+    for (auto [op, code] : f.ops) {
+      std::string n = std::string(f.prefix) + "_" + op + "_mem";
+      const Bytes init = cat({get(0), get(2), {f.store, f.align, 4}});
+      const Bytes back = cat({get(0), {f.load, f.align, 4}});
+      h.add(n, {i32, f.type, f.type}, f.type,
+            cat({init, get(0), get(0), {f.load, f.align, 4}, get(1), {code}, {f.store, f.align, 4}, back}),
+            cat({init, get(0), get(0), {f.load, f.align, 4}, no_fuse, get(1), {code}, no_fuse,
+                 {f.store, f.align, 4}, back}),
+            n);
+    }
+    std::vector<weft::Value> addrs;
+    for (int32_t a : {0, 16, 65524, 65528, -4}) addrs.push_back(weft::Value::i32(a));
+    std::vector<weft::Value> values = edge_values(f.type);
+    SCOPED_TRACE(f.prefix);
+    h.run({addrs, values, values});
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(fusion, load_then_compare_and_branch) {
+  // (i32.store (i32.add a b) c)
+  // (block (local.set 3 LOAD) (br_if 0 (CMP (local.get 3) (local.get 2)))
+  //        (return (i32.shl (local.get 3) (i32.const 1))))
+  // (i32.add (i32.shl (local.get 3) (i32.const 1)) (i32.const 1))
+  // LOAD: (i32.load8_u (i32.add a b)) or (i32.load (local.get 0))
+  const std::vector<std::pair<const char*, uint8_t>> compares = {
+      {"eq", 0x46}, {"ne", 0x47}, {"lt_s", 0x48}, {"lt_u", 0x49}, {"gt_s", 0x4a},
+      {"gt_u", 0x4b}, {"le_s", 0x4c}, {"le_u", 0x4d}, {"ge_s", 0x4e}, {"ge_u", 0x4f}};
+  Harness h;
+  for (bool byte : {true, false}) {
+    for (const auto& [cmp, cmp_code] : compares) {
+      const uint8_t code = cmp_code;
+      const Bytes store = cat({get(0), get(1), {0x6a}, get(2), {0x36, 0x02, 0x00}});
+      const Bytes load = byte ? cat({get(0), get(1), {0x6a, 0x2d, 0x00, 0x00}}) : cat({get(0), {0x28, 0x02, 0x00}});
+      const Bytes tail = {0x0d, 0x00, 0x20, 0x03, 0x41, 0x01, 0x74, 0x0f, 0x0b,
+                          0x20, 0x03, 0x41, 0x01, 0x74, 0x41, 0x01, 0x6a};
+      auto body = [&](bool fuse) {
+        return cat({store, {0x02, 0x40}, load, local_set(3), fuse ? Bytes{} : no_fuse, get(3), get(2), {code}, tail});
+      };
+      std::string first = byte ? "i32_load8_u_add" : "i32_load";
+      h.add(first + "_" + cmp, {i32, i32, i32, i32}, i32, body(true), body(false), first + "_br_i32_" + cmp);
+    }
+  }
+  std::vector<weft::Value> as, bs, zero = {weft::Value::i32(0)};
+  for (int32_t a : {0, 5, 65532, 65535, -2}) as.push_back(weft::Value::i32(a));
+  for (int32_t b : {0, 1, 2}) bs.push_back(weft::Value::i32(b));
+  h.run({as, bs, edge_values(i32), zero});
+}
+
+TEST(fusion, scaled_address_loads_and_stores) {
+  // (T.store ((i << k) + base) v) then (T.load ((i << k) + base)), both at offset 8
+  struct Form {
+    uint8_t type;
+    const char* prefix;
+    uint8_t load, store, align;
+  };
+  const std::vector<Form> forms = {
+      {i32, "i32", 0x28, 0x36, 2}, {i64, "i64", 0x29, 0x37, 3}, {f32, "f32", 0x2a, 0x38, 2}, {f64, "f64", 0x2b, 0x39, 3}};
+  Harness h;
+  for (const Form& f : forms) {
+    const Bytes address = cat({get(0), get(1), {0x74}, get(2), {0x6a}});
+    for (bool load : {false, true}) {
+      // The other access is left unfused by a label before it.
+      Bytes store_fused = cat({address, get(3), {f.store, f.align, 8}});
+      Bytes store_plain = cat({get(0), get(1), {0x74}, get(2), {0x6a}, no_fuse, get(3), {f.store, f.align, 8}});
+      Bytes load_fused = cat({address, {f.load, f.align, 8}});
+      Bytes load_plain = cat({get(0), get(1), {0x74}, get(2), {0x6a}, no_fuse, {f.load, f.align, 8}});
+      std::string n = std::string(f.prefix) + (load ? "_load_scaled" : "_store_scaled");
+      h.add(n, {i32, i32, i32, f.type}, f.type,
+            load ? cat({store_plain, load_fused}) : cat({store_fused, load_plain}),
+            cat({store_plain, load_plain}), n);
+    }
+  }
+  std::vector<weft::Value> is, ks, bases;
+  for (int32_t i : {0, 1, 3, 0x40000000}) is.push_back(weft::Value::i32(i));
+  for (int32_t k : {0, 2, 3, 33}) ks.push_back(weft::Value::i32(k));
+  for (int32_t b : {0, 100, 65520, -8}) bases.push_back(weft::Value::i32(b));
+  // The stored value's type differs per form: one harness per type.
+  Harness by_type[4];
+  for (size_t i = 0; i < h.funcs.size(); i += 2) {
+    size_t t = i / 4;  // two cases per type, two functions per case
+    by_type[t].funcs.push_back(h.funcs[i]);
+    by_type[t].funcs.push_back(h.funcs[i + 1]);
+    by_type[t].expected.push_back(h.expected[i / 2]);
+  }
+  for (size_t t = 0; t < 4; ++t) {
+    auto values = edge_values(forms[t].type);
+    SCOPED_TRACE(forms[t].prefix);
+    by_type[t].run({is, ks, bases, {values[2], values[3]}});
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(fusion, a_single_result_is_computed_into_its_slot) {
+  // (func (param i32 i32) (result i32) (i32.sub (local.get 1) (local.get 0))): the sub
+  // writes the result slot, which is parameter 0's, after reading both.
+  std::vector<Func> funcs = {{"sub", {i32, i32}, i32, {0x20, 0x01, 0x20, 0x00, 0x6b}}};
+  weft::Engine engine;
+  auto module = engine.compile(build(funcs));
+  ASSERT_TRUE(module) << module.error().to_string();
+  std::string listing = module->lowered_code();
+  EXPECT_EQ(listing.find("copy64"), std::string::npos) << listing;
+  weft::Store store(engine);
+  weft::Linker linker(engine);
+  auto instance = linker.instantiate(store, *module);
+  ASSERT_TRUE(instance);
+  auto sub = instance->typed_func<int32_t(int32_t, int32_t)>("sub");
+  ASSERT_TRUE(sub);
+  EXPECT_EQ(*(*sub)(store, 3, 40), 37);
+  EXPECT_EQ(*(*sub)(store, 40, 3), -37);
+}
+
+}  // namespace
