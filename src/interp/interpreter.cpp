@@ -232,13 +232,15 @@ uint32_t value_slots(const std::vector<ValType>& ts) {
 }
 
 // ---- the handlers ------------------------------------------------------------------------
-// Every handler is a function of the same five arguments, which the x86-64 and AArch64
-// calling conventions pass in registers: pc, fp, the memory's base and size, and the
-// execution state. A handler ends by tail-calling the next instruction's handler
-// ([[clang::musttail]]: a jump, never a call), so the interpreter's state stays in
-// registers from one instruction to the next, each handler is compiled on its own with
-// all registers free for its work, and the native stack does not grow. A handler returns
-// only to stop: at a trap, a host error, or the return from the entry function.
+// Every handler is a function of the same six arguments, which the x86-64 and AArch64
+// calling conventions pass in registers: pc, fp, the memory's base and size, the
+// execution state, and the fuel left (in a register, so that a loop's back-edge check has
+// no store-to-load dependency through memory from one iteration to the next). A handler
+// ends by tail-calling the next instruction's handler ([[clang::musttail]]: a jump, never
+// a call), so the interpreter's state stays in registers from one instruction to the next,
+// each handler is compiled on its own with all registers free for its work, and the
+// native stack does not grow. A handler returns only to stop: at a trap, a host error, or
+// the return from the entry function, and then it writes the fuel left back to the store.
 
 /// What execute() and the handlers share beyond the five registers.
 struct ExecState {
@@ -257,7 +259,7 @@ struct ExecState {
 
 #define WEFT_HANDLER_PARAMS                                                             \
   [[maybe_unused]] const uint8_t *pc, [[maybe_unused]] uint8_t *fp, [[maybe_unused]] uint8_t *mem, \
-      [[maybe_unused]] uint64_t mem_size, ExecState *st
+      [[maybe_unused]] uint64_t mem_size, ExecState *st, [[maybe_unused]] int64_t fuel
 // Not noexcept: clang cannot tail-call out of a noexcept function's terminate scope. No
 // handler throws, and execute(), which runs them, is noexcept.
 using Handler = void (*)(WEFT_HANDLER_PARAMS);
@@ -266,7 +268,7 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
 #if !defined(__clang__) || !__has_cpp_attribute(clang::musttail)
 #error "weft's interpreter needs [[clang::musttail]] (clang 13 or later)"
 #endif
-#define TAIL_CALL(fn) [[clang::musttail]] return (fn)(pc, fp, mem, mem_size, st)
+#define TAIL_CALL(fn) [[clang::musttail]] return (fn)(pc, fp, mem, mem_size, st, fuel)
 
 // Operands of the current instruction.
 #define OP(i) read_operand(pc, i)
@@ -293,10 +295,16 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
     if (rel_ < 0) TAIL_CALL(back_edge);                                          \
     DISPATCH();                                                                  \
   } while (0)
+// Leaving the handlers: the fuel left goes back to the store.
+#define EXIT()              \
+  do {                      \
+    st->s->fuel = fuel;     \
+    return;                 \
+  } while (0)
 #define TRAP(kind)       \
   do {                   \
     st->trap = (kind);   \
-    return;              \
+    EXIT();              \
   } while (0)
 
 /// Points mem, mem_size and the state at the current instance's memory 0 and code.
@@ -320,16 +328,18 @@ WEFT_HANDLER(ret);
 
 /// Out of fuel, or interrupted: a separate handler, so that the ones that check need not
 /// save registers for the call.
-void stop(WEFT_HANDLER_PARAMS) { st->trap = stop_reason(*st->s); }
+void stop(WEFT_HANDLER_PARAMS) {
+  st->s->fuel = fuel;
+  st->trap = stop_reason(*st->s);
+}
 
 // Every backward jump goes to the body of a loop, just after the loop's loop_entry, whose
 // operand (the 4 bytes before the target) is the cost of one iteration.
 
 // Not inlined into the branches: it would cost them saved registers on every execution.
 [[gnu::noinline]] void back_edge(WEFT_HANDLER_PARAMS) {
-  StoreImpl& s = *st->s;
-  s.fuel -= read_operand(pc - handler_size - operand_size, 0);
-  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
+  fuel -= read_operand(pc - handler_size - operand_size, 0);
+  if (fuel < 0 || st->s->interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
   DISPATCH();
 }
 
@@ -544,7 +554,7 @@ WEFT_HANDLER(copy64_ret) {
 WEFT_HANDLER(ret) {
   StoreImpl& s = *st->s;
   const Frame& f = s.frames[--s.frame_count];
-  if (f.return_pc == nullptr) return;  // the entry function returns: back to execute()
+  if (f.return_pc == nullptr) EXIT();  // the entry function returns: back to execute()
   pc = f.return_pc;
   fp = reinterpret_cast<uint8_t*>(f.fp);
   if (f.instance != st->inst) {
@@ -566,12 +576,14 @@ void host_call(WEFT_HANDLER_PARAMS) {
   uint32_t room = std::max(value_slots(callee->type->params), value_slots(callee->type->results));
   if (args + room > s.value_stack_end) TRAP(TrapKind::call_stack_exhausted);
   s.stack_top = args + room;  // nested calls from the host start above the arguments
+  s.fuel = fuel;              // the host, and wasm it calls, see and spend the same fuel
   bool ok = call_host_into(s, callee, args, st->inst, st->error);
   s.stack_top = st->entry_top;
   if (!ok) {
     st->failed = true;
-    return;
+    return;  // s.fuel is current
   }
+  fuel = s.fuel;
   pc = st->host_return;
   load_memory(st, mem, mem_size);  // the host may have grown the memory
   DISPATCH();
@@ -584,7 +596,7 @@ enum class Entered { ok, trapped, stopped };
 /// of fuel or interrupted.
 [[gnu::always_inline]] inline Entered enter(FuncInst* callee, uint8_t* callee_fp, const uint8_t* return_pc,
                                          const uint8_t*& pc, uint8_t*& fp, uint8_t*& mem,
-                                         uint64_t& mem_size, ExecState* st) noexcept {
+                                         uint64_t& mem_size, ExecState* st, int64_t& fuel) noexcept {
   StoreImpl& s = *st->s;
   const FunctionCode* c = callee->code;
   uint64_t* new_fp = reinterpret_cast<uint64_t*>(callee_fp);
@@ -592,8 +604,8 @@ enum class Entered { ok, trapped, stopped };
     st->trap = TrapKind::call_stack_exhausted;
     return Entered::trapped;
   }
-  s.fuel -= c->entry_cost;
-  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) return Entered::stopped;
+  fuel -= c->entry_cost;
+  if (fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) return Entered::stopped;
   s.frames[s.frame_count++] = Frame{return_pc, reinterpret_cast<uint64_t*>(fp), st->inst};
   zero_slots(new_fp + c->param_slots, c->local_slots);
   fp = callee_fp;
@@ -618,9 +630,9 @@ enum class Entered { ok, trapped, stopped };
       st->host_return = return_pc_;                                                      \
       TAIL_CALL(host_call);                                                              \
     }                                                                                    \
-    Entered e_ = enter(callee_, callee_fp_, return_pc_, pc, fp, mem, mem_size, st);     \
+    Entered e_ = enter(callee_, callee_fp_, return_pc_, pc, fp, mem, mem_size, st, fuel); \
     if (e_ == Entered::stopped) TAIL_CALL(stop);                                         \
-    if (e_ == Entered::trapped) return;                                                  \
+    if (e_ == Entered::trapped) EXIT();                                                  \
     DISPATCH();                                                                          \
   } while (0)
 WEFT_HANDLER(call) { WEFT_CALL(st->inst->funcs[OP(0)], 1, 2); }
@@ -768,9 +780,8 @@ WEFT_HANDLER(ref_is_null) {
 }
 WEFT_HANDLER(unreachable) { TRAP(TrapKind::unreachable); }
 WEFT_HANDLER(loop_entry) {
-  StoreImpl& s = *st->s;
-  s.fuel -= OP(0);
-  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
+  fuel -= OP(0);
+  if (fuel < 0 || st->s->interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
   NEXT(1);
 }
 
@@ -886,6 +897,7 @@ WEFT_FUSED_OPS()
 #undef NEXT
 #undef DISPATCH
 #undef TRAP
+#undef EXIT
 #undef JUMP
 #undef TAIL_CALL
 
@@ -937,7 +949,8 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcep
   dispatch_profile::count(read_handler(pc));
 #endif
   reinterpret_cast<Handler>(const_cast<void*>(read_handler(pc)))(
-      pc, reinterpret_cast<uint8_t*>(entry_top), mem, mem_size, &st);
+      pc, reinterpret_cast<uint8_t*>(entry_top), mem, mem_size, &st, s.fuel);
+  // Every way out of the handlers wrote the fuel left back to s.fuel.
 
   s.frame_count = entry_frames;
   if (st.trap != TrapKind::none) {
