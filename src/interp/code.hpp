@@ -108,6 +108,7 @@
   X(copy64_br, 3)     /* d s off: copy64, then br (values carried to a label) */ \
   X(copy64x2_br, 5)   /* d1 s1 d2 s2 off: copy64x2, then br */           \
   X(copy64_ret, 2)    /* d s: copy64 (a result to its slot), then ret */ \
+  X(i32_add_x2, 6)    /* d1 a1 b1 d2 a2 b2: two i32.add in a row, in order */ \
   /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
   X(const128, 5)      /* dst bits[4] (low word first) */                 \
   X(lane_get8_s, 3)   /* dst src lane */                                 \

@@ -482,6 +482,11 @@ WEFT_HANDLER(copy64x2_br) {
   std::memcpy(fp + OP(2), fp + OP(3), 8);
   JUMP(4);
 }
+WEFT_HANDLER(i32_add_x2) {
+  wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));
+  wr<u32>(fp, OP(3), rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5)));
+  NEXT(6);
+}
 WEFT_HANDLER(copy128) {
   std::memmove(fp + OP(0), fp + OP(1), 16);
   NEXT(2);

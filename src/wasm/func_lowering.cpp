@@ -308,6 +308,12 @@ const void* FuncLowering::producer_of(const StackEntry& e, Producer p) const {
   uint32_t dst;
   std::memcpy(&dst, m_code.data() + p.field, 4);
   if (dst != e.home * 8) return nullptr;
+  if (m_last_start != k_no_start && p.field - interp::handler_size != m_last_start) {
+    // The second half of a joined instruction (i32_add_x2): its destination may still be
+    // retargeted, but it fuses with nothing, so its "handler" matches none.
+    static const char opaque = 0;
+    return &opaque;
+  }
   const void* handler;
   std::memcpy(&handler, m_code.data() + p.field - interp::handler_size, sizeof handler);
   return handler;

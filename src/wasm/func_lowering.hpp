@@ -168,6 +168,10 @@ class FuncLowering {
   std::optional<const void*> fused_scaled(interp::IOp iop, const StackEntry& addr) const;
   /// The field emit_slot(slot) would write.
   Field slot_field(uint32_t slot) const;
+  /// Before an i32.add is emitted: when the last instruction is an i32.add too (with no
+  /// label between), makes it i32_add_x2 and returns true; the caller appends the second
+  /// add's operands. Independent additions in a row are common (pointer increments).
+  bool join_add();
   /// No instruction before the next one may join it (a label may be placed between).
   void end_sequence() noexcept { m_last_start = m_prev_start = k_no_start; }
 

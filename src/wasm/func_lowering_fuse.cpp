@@ -268,6 +268,18 @@ bool FuncLowering::fuse_copy_branch() {
   return true;
 }
 
+bool FuncLowering::join_add() {
+  if (dead() || m_last_start == k_no_start ||
+      m_code.size() - m_last_start != interp::handler_size + 3 * interp::operand_size)
+    return false;
+  const void* h;
+  std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
+  if (h != m_handlers[static_cast<size_t>(IOp::i32_add)]) return false;
+  h = m_handlers[static_cast<size_t>(IOp::i32_add_x2)];
+  std::memcpy(m_code.data() + m_last_start, &h, sizeof h);
+  return true;
+}
+
 bool FuncLowering::fuse_copy_return() {
   if (m_last_start == k_no_start || m_code.size() - m_last_start != interp::handler_size + 2 * interp::operand_size)
     return false;

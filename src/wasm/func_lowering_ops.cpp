@@ -147,7 +147,11 @@ Result<void> FuncLowering::lower_generic(Op op) {
     return {};
   }
   push(sig.result);
-  emit_op(iop);
+  if (iop == IOp::i32_add && join_add()) {
+    // Appended to the i32.add before it (i32_add_x2), whose second half this is.
+  } else {
+    emit_op(iop);
+  }
   size_t dst_field = m_code.size();
   emit_slot(m_stack.back().home);
   for (int i = 0; i < sig.param_count; ++i) emit_slot(args[i].src);

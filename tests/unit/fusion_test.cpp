@@ -547,3 +547,22 @@ TEST(fusion, a_single_result_is_computed_into_its_slot) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, two_additions_in_a_row) {
+  // (local.set 0 (i32.add a b)) (local.set 1 (i32.add X d)) (i32.sub (local.get 0) (local.get 1))
+  // X is c (independent) or local 0 (the first sum: the second add must see it).
+  Harness h;
+  for (bool dependent : {false, true}) {
+    const Bytes first = cat({get(0), get(1), {0x6a}, local_set(0)});
+    const Bytes second = cat({get(dependent ? 0 : 2), get(3), {0x6a}, local_set(1)});
+    const Bytes tail = cat({get(0), get(1), {0x6b}});
+    h.add(dependent ? "dependent" : "independent", {i32, i32, i32, i32}, i32, cat({first, second, tail}),
+          cat({first, no_fuse, second, tail}), "i32_add_x2");
+  }
+  std::vector<weft::Value> values = edge_values(i32);
+  h.run({values, values, values, values});
+}
+
+}  // namespace
