@@ -3,6 +3,16 @@
 #include "runtime/objects.hpp"
 #include "wasm/module.hpp"
 
+namespace weft::detail {
+
+EngineImpl::~EngineImpl() {
+  // Reservations cached for this engine's memories go now; a memory still alive (its store
+  // outlived the engine) unmaps its own when it dies.
+  if (memory_pool) close_memory_pool(*memory_pool);
+}
+
+}  // namespace weft::detail
+
 namespace weft {
 
 Engine::Engine() : Engine(EngineConfig{}) {}

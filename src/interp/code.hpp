@@ -141,9 +141,11 @@
 // each user defines. T is the handler's operand type; x is a branch's comparison operator,
 // a read-modify-write's operator, or the memory type of a load_add. Kinds:
 //   pair    `t = a op1 b; d = t op2 c` -> `op1_op2 d a b c`
+//   pair_r  the same with t as op2's right operand, for sub and div: `d = c op2 t`
 //   load    `t = load addr off; d = t op c` -> `load_op d addr off c`
 //   store   `t = a op b; store addr t off` -> `op_store addr a b off`
 //   load_add the same with a load whose address is an add: `load_add_op d a b off c`
+//   load_r, load_add_r: with t as the operator's right operand, for sub and div
 //   rmw     `load_op t addr off c; store addr t off` (the same address) -> `op_mem addr off c`:
 //           memory[addr + off] op= c
 //   branch  `d = first...; br d c off`, where first is i32.add `d a b`, i32.load8_u with an
@@ -153,6 +155,11 @@
 //           `load d i k base off`, `store i k base v off`
 // No operator here traps; loads and stores trap as they would alone.
 #define WEFT_FP(T, a, b) WEFT_FUSED(pair, T, a, b, _, a##_##b, 4)
+#define WEFT_FPR(T, a, b) WEFT_FUSED(pair_r, T, a, b, _, a##_##b##_r, 4)
+#define WEFT_FUSE_ROW_R(T, x, a) WEFT_FPR(T, a, x##_sub)
+#define WEFT_FUSE_ROW_RF(T, x, a) WEFT_FPR(T, a, x##_sub) WEFT_FPR(T, a, x##_div)
+#define WEFT_FLR(T, l, b) WEFT_FUSED(load_r, T, l, b, _, l##_##b##_r, 4)
+#define WEFT_FLAR(T, M, l, b) WEFT_FUSED(load_add_r, T, l##_add, b, M, l##_add_##b##_r, 5)
 #define WEFT_FUSE_ROW_I32(a)                                                                  \
   WEFT_FP(u32, a, i32_add) WEFT_FP(u32, a, i32_sub) WEFT_FP(u32, a, i32_mul)                 \
   WEFT_FP(u32, a, i32_and) WEFT_FP(u32, a, i32_or) WEFT_FP(u32, a, i32_xor)                  \
@@ -193,6 +200,29 @@
   WEFT_FUSE_ROW_F32(f32_div)                                                                 \
   WEFT_FUSE_ROW_F64(f64_add) WEFT_FUSE_ROW_F64(f64_sub) WEFT_FUSE_ROW_F64(f64_mul)           \
   WEFT_FUSE_ROW_F64(f64_div)                                                                 \
+  WEFT_FUSE_ROW_R(u32, i32, i32_add) WEFT_FUSE_ROW_R(u32, i32, i32_sub)                      \
+  WEFT_FUSE_ROW_R(u32, i32, i32_mul) WEFT_FUSE_ROW_R(u32, i32, i32_and)                      \
+  WEFT_FUSE_ROW_R(u32, i32, i32_or) WEFT_FUSE_ROW_R(u32, i32, i32_xor)                       \
+  WEFT_FUSE_ROW_R(u32, i32, i32_shl) WEFT_FUSE_ROW_R(u32, i32, i32_shr_s)                    \
+  WEFT_FUSE_ROW_R(u32, i32, i32_shr_u) WEFT_FUSE_ROW_R(u32, i32, i32_rotl)                   \
+  WEFT_FUSE_ROW_R(u32, i32, i32_rotr)                                                        \
+  WEFT_FUSE_ROW_R(u64, i64, i64_add) WEFT_FUSE_ROW_R(u64, i64, i64_sub)                      \
+  WEFT_FUSE_ROW_R(u64, i64, i64_mul) WEFT_FUSE_ROW_R(u64, i64, i64_and)                      \
+  WEFT_FUSE_ROW_R(u64, i64, i64_or) WEFT_FUSE_ROW_R(u64, i64, i64_xor)                       \
+  WEFT_FUSE_ROW_R(u64, i64, i64_shl) WEFT_FUSE_ROW_R(u64, i64, i64_shr_s)                    \
+  WEFT_FUSE_ROW_R(u64, i64, i64_shr_u) WEFT_FUSE_ROW_R(u64, i64, i64_rotl)                   \
+  WEFT_FUSE_ROW_R(u64, i64, i64_rotr)                                                        \
+  WEFT_FUSE_ROW_RF(f32, f32, f32_add) WEFT_FUSE_ROW_RF(f32, f32, f32_sub)                    \
+  WEFT_FUSE_ROW_RF(f32, f32, f32_mul) WEFT_FUSE_ROW_RF(f32, f32, f32_div)                    \
+  WEFT_FUSE_ROW_RF(f64, f64, f64_add) WEFT_FUSE_ROW_RF(f64, f64, f64_sub)                    \
+  WEFT_FUSE_ROW_RF(f64, f64, f64_mul) WEFT_FUSE_ROW_RF(f64, f64, f64_div)                    \
+  WEFT_FLR(u32, i32_load, i32_sub) WEFT_FLR(u64, i64_load, i64_sub)                          \
+  WEFT_FLR(f32, f32_load, f32_sub) WEFT_FLR(f32, f32_load, f32_div)                          \
+  WEFT_FLR(f64, f64_load, f64_sub) WEFT_FLR(f64, f64_load, f64_div)                          \
+  WEFT_FLAR(u32, u32, i32_load, i32_sub) WEFT_FLAR(u32, uint8_t, i32_load8_u, i32_sub)       \
+  WEFT_FLAR(u32, int8_t, i32_load8_s, i32_sub) WEFT_FLAR(u64, u64, i64_load, i64_sub)        \
+  WEFT_FLAR(f32, f32, f32_load, f32_sub) WEFT_FLAR(f32, f32, f32_load, f32_div)              \
+  WEFT_FLAR(f64, f64, f64_load, f64_sub) WEFT_FLAR(f64, f64, f64_load, f64_div)              \
   WEFT_FL(u32, i32_load, i32_add, i32_store, i32_add_mem)                                    \
   WEFT_FL(u32, i32_load, i32_sub, i32_store, i32_sub_mem)                                    \
   WEFT_FL(u32, i32_load, i32_mul, i32_store, i32_mul_mem)                                    \

@@ -812,6 +812,28 @@ template <class M>
     wr<T>(fp, OP(0), num::b(t_, rd<T>(fp, OP(3))));                                \
     NEXT(4);                                                                       \
   }
+#define WEFT_FUSED_HANDLER_pair_r(T, a, b, x, name, n)                             \
+  WEFT_HANDLER(name) {                                                             \
+    T t_ = num::a(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
+    wr<T>(fp, OP(0), num::b(rd<T>(fp, OP(3)), t_));                                \
+    NEXT(4);                                                                       \
+  }
+#define WEFT_FUSED_HANDLER_load_r(T, l, b, x, name, n)                             \
+  WEFT_HANDLER(name) {                                                             \
+    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
+    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    wr<T>(fp, OP(0), num::b(rd<T>(fp, OP(3)), load_mem<T>(mem + ea)));             \
+    NEXT(4);                                                                       \
+  }
+#define WEFT_FUSED_HANDLER_load_add_r(T, la, b, M, name, n)                        \
+  WEFT_HANDLER(name) {                                                             \
+    uint64_t ea =                                                                  \
+        static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
+    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    T t_ = static_cast<T>(load_mem<M>(mem + ea));                                  \
+    wr<T>(fp, OP(0), num::b(rd<T>(fp, OP(4)), t_));                                \
+    NEXT(5);                                                                       \
+  }
 #define WEFT_FUSED_HANDLER_load(T, l, b, x, name, n)                               \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \

@@ -53,10 +53,29 @@ class TypeRegistry {
   mutable std::unordered_map<std::string, uint32_t> m_index;  // keyed by the encoded signature
 };
 
+/// An engine's cache of released memory reservations (memory.cpp), so that instantiating
+/// does not pay an mmap and a munmap of a 4 GiB range each time.
+class MemoryPool;
+/// A new, empty pool.
+std::shared_ptr<MemoryPool> new_memory_pool();
+/// Unmaps every cached reservation and makes the pool unmap, not keep, whatever is released
+/// to it later (by memories that outlive their engine).
+void close_memory_pool(MemoryPool& pool) noexcept;
+/// Reservations the pool holds now (for tests).
+size_t cached_memory_reservations(const MemoryPool& pool) noexcept;
+
 struct EngineImpl {
   EngineConfig config;
   TypeRegistry types;
   const Engine* owner = nullptr;  ///< the public handle (Store::engine() returns it)
+  /// Shared with each memory created from it: a memory that outlives the engine (nothing
+  /// forbids destroying an Engine before its stores) still has a live pool to return to.
+  std::shared_ptr<MemoryPool> memory_pool = new_memory_pool();
+
+  EngineImpl() = default;
+  EngineImpl(const EngineImpl&) = delete;
+  EngineImpl& operator=(const EngineImpl&) = delete;
+  ~EngineImpl();  ///< closes memory_pool
 };
 
 /// A compiled module: the decoded module, its lowered code and the ids of its types.
@@ -90,13 +109,18 @@ struct MemoryInst {
   uint64_t limit_pages = 0;     ///< the effective ceiling: declared max and engine limit
   size_t reserved = 0;          ///< bytes of address space reserved at base
   StoreImpl* store = nullptr;   ///< the owning store (null for a standalone memory)
+  /// Where the reservation goes when the memory dies; null: it is unmapped.
+  std::shared_ptr<MemoryPool> pool;
 
   MemoryInst() = default;
   MemoryInst(const MemoryInst&) = delete;
   MemoryInst& operator=(const MemoryInst&) = delete;
   ~MemoryInst();
-  /// Creates a memory of `min` pages that may grow to `limit_pages`.
-  static Result<std::unique_ptr<MemoryInst>> create(const MemoryType& type, uint64_t limit_pages);
+  /// Creates a memory of `min` pages that may grow to `limit_pages`. With an engine, the
+  /// reservation is taken from (and given back to) the engine's memory pool; a reused one is
+  /// indistinguishable from a fresh one.
+  static Result<std::unique_ptr<MemoryInst>> create(const MemoryType& type, uint64_t limit_pages,
+                                                    const EngineImpl* engine = nullptr);
   /// memory.grow: returns the old size in pages, or -1 (as uint64_t max) on failure.
   uint64_t grow(uint64_t delta) noexcept;
 };

@@ -14,7 +14,7 @@ using interp::IOp;
 
 namespace {
 
-enum class FuseKind : uint8_t { pair, load, load_add, store, rmw, branch, scaled };
+enum class FuseKind : uint8_t { pair, pair_r, load, load_r, load_add, load_add_r, store, rmw, branch, scaled };
 
 struct Fusion {
   FuseKind kind;
@@ -122,15 +122,16 @@ void FuncLowering::restart_instruction(size_t start, IOp op) {
 bool FuncLowering::fuse_binary(IOp op, const StackEntry (&args)[3], ValType result) {
   const FusionTable& table = fusion_table();
   for (int side = 0; side < 2; ++side) {
-    // The producer's result must be the left operand, or either one if `op` commutes.
-    if (side == 1 && !commutes(op)) break;
+    // The producer's result is the left operand; or the right one, when `op` commutes or
+    // has a form with its operands the other way round (sub, div: `c - t`).
+    const bool reversed = side == 1 && !commutes(op);
     const void* h = producer_of(args[side]);
     if (h == nullptr) continue;
     std::optional<IOp> first = table.iop_of(h);
     if (!first) continue;
-    std::optional<IOp> fused = table.fused(FuseKind::pair, *first, op);
-    if (!fused) fused = table.fused(FuseKind::load, *first, op);
-    if (!fused) fused = table.fused(FuseKind::load_add, *first, op);
+    std::optional<IOp> fused = table.fused(reversed ? FuseKind::pair_r : FuseKind::pair, *first, op);
+    if (!fused) fused = table.fused(reversed ? FuseKind::load_r : FuseKind::load, *first, op);
+    if (!fused) fused = table.fused(reversed ? FuseKind::load_add_r : FuseKind::load_add, *first, op);
     if (!fused) continue;
     // `t = a op1 b` (or `t = load addr off`, `t = load_add a b off`) is the last
     // instruction and its destination field names t's home. The result goes to args[0]'s

@@ -221,11 +221,13 @@ TEST(fusion, binary_pairs_match_the_two_instructions) {
         // (x a y) b z
         h.add(n, {t.type, t.type, t.type}, t.type, cat({get(0), get(1), {a.code}, get(2), {b.code}}),
               cat({get(0), get(1), {a.code}, no_fuse, get(2), {b.code}}), n);
-        // z b (x a y): fused only when b commutes
-        if (b.commutes)
+        // z b (x a y): fused when b commutes, or as b's reversed form (sub, div)
+        const std::string bn = b.name;
+        const bool reversed = bn == "sub" || (bn == "div" && (t.type == f32 || t.type == f64));
+        if (b.commutes || reversed)
           h.add("swapped_" + n, {t.type, t.type, t.type}, t.type,
                 cat({get(2), get(0), get(1), {a.code}, {b.code}}),
-                cat({get(2), get(0), get(1), {a.code}, no_fuse, {b.code}}), n);
+                cat({get(2), get(0), get(1), {a.code}, no_fuse, {b.code}}), reversed ? n + "_r" : n);
       }
     }
     std::vector<weft::Value> values = edge_values(t.type);
@@ -260,10 +262,10 @@ TEST(fusion, load_then_binary) {
       const Bytes load = {f.load, align, 4};
       h.add(n, {i32, f.type}, f.type, cat({store, get(0), load, get(1), {code}}),
             cat({store, get(0), load, no_fuse, get(1), {code}}), n);
-      if (std::string(op) == "add" || std::string(op) == "mul" || std::string(op) == "and" ||
-          std::string(op) == "or" || std::string(op) == "xor")
-        h.add("swapped_" + n, {i32, f.type}, f.type, cat({store, get(1), get(0), load, {code}}),
-              cat({store, get(1), get(0), load, no_fuse, {code}}), n);
+      const std::string o = op;
+      const bool reversed = o == "sub" || o == "div";
+      h.add("swapped_" + n, {i32, f.type}, f.type, cat({store, get(1), get(0), load, {code}}),
+            cat({store, get(1), get(0), load, no_fuse, {code}}), reversed ? n + "_r" : n);
     }
     std::vector<weft::Value> addrs;
     for (int32_t a : {0, 8, 1000, 65524, 65528, 65532, -4}) addrs.push_back(weft::Value::i32(a));
@@ -407,6 +409,11 @@ TEST(fusion, load_with_added_address_then_binary) {
       const Bytes load = cat({address, {f.load, f.align, 4}});
       h.add(n, {i32, i32, f.type, f.type}, f.type, cat({store, load, get(3), {code}}),
             cat({store, load, no_fuse, get(3), {code}}), n);
+      const std::string o = op;
+      const bool reversed = o == "i32_sub" || o == "i64_sub" || o == "f32_sub" || o == "f64_sub" ||
+                            o == "f32_div" || o == "f64_div";
+      h.add("swapped_" + n, {i32, i32, f.type, f.type}, f.type, cat({store, get(3), load, {code}}),
+            cat({store, get(3), load, no_fuse, {code}}), reversed ? n + "_r" : n);
     }
     std::vector<weft::Value> as, bs;
     for (int32_t a : {0, 8, 65528, -4}) as.push_back(weft::Value::i32(a));
