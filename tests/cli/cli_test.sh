@@ -140,6 +140,10 @@ i32:7"
     weft inspect "$m/imports.wasm"; expect_status 0
     expect_out "imports (3)"; expect_out "env.log: func (i32) -> ()"
     weft inspect "$m/invalid.wasm"; expect_status 1; expect_err "invalid at offset 0x"
+    # --code: the lowered code, per defined function, headed by its index and export names
+    weft inspect --code "$m/arith.wasm"; expect_status 0
+    expect_out "lowered code:"; expect_out 'func 0 "add":'
+    expect_out "i32_add              0 0 8"; expect_out "ret"
     ;;
   demo)
     weft demo; expect_status 0
