@@ -109,6 +109,7 @@
   X(copy64x2_br, 5)   /* d1 s1 d2 s2 off: copy64x2, then br */           \
   X(copy64_ret, 2)    /* d s: copy64 (a result to its slot), then ret */ \
   X(i32_add_x2, 6)    /* d1 a1 b1 d2 a2 b2: two i32.add in a row, in order */ \
+  X(i32_add_br_table, 3) /* a b count, then off[count] off_default: br_table on a + b */ \
   /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
   X(const128, 5)      /* dst bits[4] (low word first) */                 \
   X(lane_get8_s, 3)   /* dst src lane */                                 \
@@ -151,6 +152,9 @@
 //   branch  `d = first...; br d c off`, where first is i32.add `d a b`, i32.load8_u with an
 //           added address `d a b off` or i32.load `d addr off`: -> `first_br d ... c off`,
 //           which writes d and jumps if `d x c`
+//   branch_z the same for br_if and br_unless on d (first is also i32.and, a bit test):
+//           `first_br_if ... off` jumps if d != 0, `first_br_unless` if d == 0
+//   select  `t = a cmp b; select d x y t` -> `cmp_select d x y a b`
 //   scaled  a load or store whose address is `(i << k) + base` (an i32_shl_i32_add pair):
 //           `load d i k base off`, `store i k base v off`
 // No operator here traps; loads and stores trap as they would alone.
@@ -186,6 +190,10 @@
   WEFT_FB(int32_t, p, n, br_i32_gt_s, >) WEFT_FB(uint32_t, p, n, br_i32_gt_u, >)             \
   WEFT_FB(int32_t, p, n, br_i32_le_s, <=) WEFT_FB(uint32_t, p, n, br_i32_le_u, <=)           \
   WEFT_FB(int32_t, p, n, br_i32_ge_s, >=) WEFT_FB(uint32_t, p, n, br_i32_ge_u, >=)
+#define WEFT_FBZ(p, n)                                                                      \
+  WEFT_FUSED(branch_z, u32, p, br_if, !=, p##_br_if, n)                                      \
+  WEFT_FUSED(branch_z, u32, p, br_unless, ==, p##_br_unless, n)
+#define WEFT_FSEL(T, cmp, x) WEFT_FUSED(select, T, cmp, select, x, cmp##_select, 5)
 #define WEFT_FSC(T, m, name, n) WEFT_FUSED(scaled, T, i32_shl_i32_add, m, _, name, n)
 #define WEFT_FUSED_OPS()                                                                      \
   WEFT_FUSE_ROW_I32(i32_add) WEFT_FUSE_ROW_I32(i32_sub) WEFT_FUSE_ROW_I32(i32_mul)           \
@@ -270,6 +278,12 @@
   WEFT_FS(f64, f64_mul, f64_store) WEFT_FS(f64, f64_div, f64_store)                          \
   WEFT_FUSE_BR_ROW(i32_add, 5) WEFT_FUSE_BR_ROW(i32_load8_u_add, 6)                          \
   WEFT_FUSE_BR_ROW(i32_load, 5)                                                              \
+  WEFT_FBZ(i32_add, 4) WEFT_FBZ(i32_and, 4) WEFT_FBZ(i32_load, 4) WEFT_FBZ(i32_load8_u_add, 5) \
+  WEFT_FSEL(uint32_t, i32_eq, ==) WEFT_FSEL(uint32_t, i32_ne, !=)                            \
+  WEFT_FSEL(int32_t, i32_lt_s, <) WEFT_FSEL(uint32_t, i32_lt_u, <)                           \
+  WEFT_FSEL(int32_t, i32_gt_s, >) WEFT_FSEL(uint32_t, i32_gt_u, >)                           \
+  WEFT_FSEL(int32_t, i32_le_s, <=) WEFT_FSEL(uint32_t, i32_le_u, <=)                         \
+  WEFT_FSEL(int32_t, i32_ge_s, >=) WEFT_FSEL(uint32_t, i32_ge_u, >=)                         \
   WEFT_FSC(u32, i32_load, i32_load_scaled, 5) WEFT_FSC(u64, i64_load, i64_load_scaled, 5)    \
   WEFT_FSC(f32, f32_load, f32_load_scaled, 5) WEFT_FSC(f64, f64_load, f64_load_scaled, 5)    \
   WEFT_FSC(u32, i32_store, i32_store_scaled, 5) WEFT_FSC(u64, i64_store, i64_store_scaled, 5) \

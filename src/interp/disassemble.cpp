@@ -86,12 +86,13 @@ std::string disassemble(const detail::ModuleData& data, uint32_t defined_index) 
       std::snprintf(line, sizeof line, " %d", static_cast<int32_t>(read_operand(p, i)));
       out += line;
     }
-    if (op == IOp::br_table) {
-      uint32_t count = read_operand(p, 1);
+    if (op == IOp::br_table || op == IOp::i32_add_br_table) {
+      // The fixed operands end with the count; the table of offsets follows.
+      uint32_t count = read_operand(p, n - 1);
       out += " [";
       for (uint32_t i = 0; i <= count; ++i) {
         std::snprintf(line, sizeof line, "%s%d", i ? " " : "",
-                      static_cast<int32_t>(read_operand(p, 2 + i)));
+                      static_cast<int32_t>(read_operand(p, n + i)));
         out += line;
       }
       out += "]";

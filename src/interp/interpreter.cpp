@@ -556,6 +556,16 @@ WEFT_HANDLER(copy64_ret) {
   std::memcpy(fp + OP(0), fp + OP(1), 8);
   TAIL_CALL(op_ret);
 }
+WEFT_HANDLER(i32_add_br_table) {
+  uint32_t index = rd<u32>(fp, OP(0)) + rd<u32>(fp, OP(1));
+  uint32_t count = OP(2);
+  const uint8_t* field = pc + handler_size + 3 * operand_size + 4 * (index < count ? index : count);
+  int32_t rel;
+  std::memcpy(&rel, field, 4);
+  pc = field + rel;
+  if (rel < 0) TAIL_CALL(back_edge);
+  DISPATCH();
+}
 WEFT_HANDLER(ret) {
   StoreImpl& s = *st->s;
   const Frame& f = s.frames[--s.frame_count];
@@ -888,6 +898,22 @@ template <class M>
     wr<u32>(fp, OP(0), d_);                                                        \
     if (static_cast<T>(d_) x rd<T>(fp, OP(n - 2))) JUMP(n - 1);                    \
     NEXT(n);                                                                       \
+  }
+#define WEFT_PRODUCE_i32_and(d_) d_ = rd<u32>(fp, OP(1)) & rd<u32>(fp, OP(2))
+#define WEFT_FUSED_HANDLER_branch_z(T, p, br, x, name, n)                          \
+  WEFT_HANDLER(name) {                                                             \
+    u32 d_;                                                                        \
+    WEFT_PRODUCE_##p(d_);                                                          \
+    wr<u32>(fp, OP(0), d_);                                                        \
+    if (d_ x 0) JUMP(n - 1);                                                       \
+    NEXT(n);                                                                       \
+  }
+// Both compared operands and both values are read before d is written.
+#define WEFT_FUSED_HANDLER_select(T, cmp, sel, x, name, n)                         \
+  WEFT_HANDLER(name) {                                                             \
+    const bool c_ = rd<T>(fp, OP(3)) x rd<T>(fp, OP(4));                           \
+    wr<u64>(fp, OP(0), rd<u64>(fp, c_ ? OP(1) : OP(2)));                           \
+    NEXT(5);                                                                       \
   }
 // The address (i << k) + base, wrapping at 32 bits like the i32.shl and i32.add it was.
 #define WEFT_SCALED_EA(i, k, base, off)                                                      \

@@ -384,10 +384,11 @@ size_t FuncLowering::emit_cond_jump(const StackEntry& cond, bool when_true, Prod
       return field;
     }
   }
-  emit_op(when_true ? IOp::br_if : IOp::br_unless);
+  size_t start = emit_op(when_true ? IOp::br_if : IOp::br_unless);
   emit_slot(cond.src);
   size_t field = m_code.size();
   emit_u32(0);
+  if (auto joined = fuse_add_branch(start)) return *joined;
   return field;
 }
 

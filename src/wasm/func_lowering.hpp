@@ -172,6 +172,12 @@ class FuncLowering {
   /// label between), makes it i32_add_x2 and returns true; the caller appends the second
   /// add's operands. Independent additions in a row are common (pointer increments).
   bool join_add();
+  /// `select a b cond` where cond was just computed by an i32 comparison: turns it into the
+  /// comparing select and returns true (the result is pushed).
+  bool fuse_select(ValType t, const StackEntry& a, const StackEntry& b, const StackEntry& cond);
+  /// `br_table index` where index was just computed by an i32.add (`producer`): turns it
+  /// into i32_add_br_table and returns true; the caller emits the count and the table.
+  bool fuse_add_br_table(Producer producer, const StackEntry& index);
   /// No instruction before the next one may join it (a label may be placed between).
   void end_sequence() noexcept { m_last_start = m_prev_start = k_no_start; }
 

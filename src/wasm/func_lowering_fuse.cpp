@@ -14,7 +14,7 @@ using interp::IOp;
 
 namespace {
 
-enum class FuseKind : uint8_t { pair, pair_r, load, load_r, load_add, load_add_r, store, rmw, branch, scaled };
+enum class FuseKind : uint8_t { pair, pair_r, load, load_r, load_add, load_add_r, store, rmw, branch, branch_z, select, scaled };
 
 struct Fusion {
   FuseKind kind;
@@ -203,8 +203,9 @@ bool FuncLowering::fuse_store(IOp store, const StackEntry& addr, const StackEntr
 }
 
 std::optional<size_t> FuncLowering::fuse_add_branch(size_t start) {
-  // `first d ...` then `br_cmp x y off` at `start`, right after it with no label between.
-  if (m_last_start != start || m_prev_start == k_no_start) return std::nullopt;
+  // `first d ...` then `br_cmp x y off` (or `br_if d off`, `br_unless d off`) at `start`,
+  // right after it with no label between.
+  if (dead() || m_last_start != start || m_prev_start == k_no_start) return std::nullopt;
   const FusionTable& table = fusion_table();
   const void* h;
   std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
@@ -214,6 +215,7 @@ std::optional<size_t> FuncLowering::fuse_add_branch(size_t start) {
   uint32_t fields;
   switch (*first) {
     case IOp::i32_add: fields = 3; break;           // d a b
+    case IOp::i32_and: fields = 3; break;           // d a b
     case IOp::i32_load: fields = 3; break;          // d addr off
     case IOp::i32_load8_u_add: fields = 4; break;   // d a b off
     default: return std::nullopt;
@@ -227,6 +229,20 @@ std::optional<size_t> FuncLowering::fuse_add_branch(size_t start) {
   Field in[4];
   for (uint32_t i = 0; i < fields; ++i) in[i] = field_at(first_fields + 4 * i);
   const Field d = in[0];
+  if (*br == IOp::br_if || *br == IOp::br_unless) {
+    // [cond off]: a test of d itself.
+    if (field_at(br_fields) != d) return std::nullopt;
+    std::optional<IOp> fused = table.fused(FuseKind::branch_z, *first, *br);
+    if (!fused) return std::nullopt;
+    size_t first_start = m_prev_start;
+    restart_instruction(first_start, *fused);
+    for (uint32_t i = 0; i < fields; ++i) emit_field(in[i]);
+    size_t field = m_code.size();
+    emit_u32(0);  // the end of a fixup chain, as emitted
+    m_last_start = first_start;
+    m_prev_start = k_no_start;
+    return field;
+  }
   Field x = field_at(br_fields), y = field_at(br_fields + 4);
   IOp cmp = *br;
   Field c;
@@ -266,6 +282,45 @@ bool FuncLowering::fuse_copy_branch() {
   h = m_handlers[static_cast<size_t>(fused)];
   std::memcpy(m_code.data() + m_last_start, &h, sizeof h);
   m_copy_end = 0;  // a copy that follows cannot merge into it
+  return true;
+}
+
+bool FuncLowering::fuse_select(ValType t, const StackEntry& a, const StackEntry& b,
+                               const StackEntry& cond) {
+  const void* h = producer_of(cond);
+  if (h == nullptr) return false;
+  const FusionTable& table = fusion_table();
+  std::optional<IOp> cmp = table.iop_of(h);
+  if (!cmp) return false;
+  std::optional<IOp> fused = table.fused(FuseKind::select, *cmp, IOp::select);
+  if (!fused) return false;
+  // `cmp t x y; select d a b t` -> `cmp_select d a b x y`. d is a's home, below t's.
+  size_t start = m_producer_field - interp::handler_size;
+  Field x = field_at(m_producer_field + 4);
+  Field y = field_at(m_producer_field + 8);
+  restart_instruction(start, *fused);
+  push(t);
+  size_t dst_field = m_code.size();
+  emit_slot(m_stack.back().home);
+  emit_slot(a.src);
+  emit_slot(b.src);
+  emit_field(x);
+  emit_field(y);
+  mark_producer(dst_field);
+  return true;
+}
+
+bool FuncLowering::fuse_add_br_table(Producer producer, const StackEntry& index) {
+  const void* h = producer_of(index, producer);
+  if (h == nullptr || h != m_handlers[static_cast<size_t>(IOp::i32_add)]) return false;
+  // `add t a b; br_table t ...` -> `i32_add_br_table a b ...`; the caller emits the count
+  // and the table.
+  size_t start = producer.field - interp::handler_size;
+  Field a = field_at(producer.field + 4);
+  Field b = field_at(producer.field + 8);
+  restart_instruction(start, IOp::i32_add_br_table);
+  emit_field(a);
+  emit_field(b);
   return true;
 }
 

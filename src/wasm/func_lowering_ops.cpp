@@ -316,6 +316,7 @@ Result<void> FuncLowering::lower_select(Op op) {
                      std::string(valtype_name(tb)));
     t = ta == any_type ? tb : ta;
   }
+  if (t != ValType::v128 && fuse_select(t, a, b, cond)) return {};
   push(t);
   emit_op(t == ValType::v128 ? IOp::select128 : IOp::select);
   size_t dst_field = m_code.size();
@@ -768,8 +769,10 @@ Result<void> FuncLowering::lower_branch(Op op) {
     WEFT_TRY_VOID(check_top(types));
   }
   if (!dead()) {
-    emit_op(IOp::br_table);
-    emit_slot(index.src);
+    if (!fuse_add_br_table(producer, index)) {
+      emit_op(IOp::br_table);
+      emit_slot(index.src);
+    }
     emit_u32(count);
     size_t table_at = m_code.size();
     for (uint32_t i = 0; i <= count; ++i) emit_u32(0);
@@ -777,9 +780,10 @@ Result<void> FuncLowering::lower_branch(Op op) {
       ControlFrame& t = m_ctrls[m_ctrls.size() - 1 - depths[i]];
       size_t field = table_at + 4 * i;
       if (t.is_function || branch_needs_copies(t)) {
-        // A trampoline after the table moves the values, then jumps.
+        // A trampoline after the table moves the values, then jumps. Its start is a label.
         int32_t rel = static_cast<int32_t>(m_code.size() - field);
         m_copy_end = 0;
+        end_sequence();
         std::memcpy(m_code.data() + field, &rel, 4);
         if (t.is_function) {
           emit_return();

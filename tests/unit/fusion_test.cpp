@@ -573,3 +573,80 @@ TEST(fusion, two_additions_in_a_row) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, branch_on_a_value_just_computed) {
+  // (block (local.set 3 FIRST) (br_if 0 (local.get 3)) (return (i32.shl (local.get 3) (i32.const 1))))
+  // (i32.add (i32.shl (local.get 3) (i32.const 1)) (i32.const 1)); br_unless comes from
+  // (if (local.get 3) (then) (else (br 1))) style code: an if on d jumps when d == 0.
+  struct First {
+    const char* name;
+    Bytes code;  ///< computes the value from locals 0..2
+  };
+  const std::vector<First> firsts = {
+      {"i32_add", cat({get(0), get(1), {0x6a}})},
+      {"i32_and", cat({get(0), get(1), {0x71}})},
+      {"i32_load", cat({get(0), {0x28, 0x02, 0x00}})},
+      {"i32_load8_u_add", cat({get(0), get(1), {0x6a, 0x2d, 0x00, 0x00}})},
+  };
+  const Bytes store = cat({get(0), get(1), {0x6a}, get(2), {0x36, 0x02, 0x00}});
+  Harness h;
+  for (const First& f : firsts) {
+    // br_if: taken when d != 0
+    const Bytes tail_if = {0x0d, 0x00, 0x20, 0x03, 0x41, 0x01, 0x74, 0x0f, 0x0b,
+                           0x20, 0x03, 0x41, 0x01, 0x74, 0x41, 0x01, 0x6a};
+    auto br_if = [&](bool fuse) {
+      return cat({store, {0x02, 0x40}, f.code, local_set(3), fuse ? Bytes{} : no_fuse, get(3), tail_if});
+    };
+    h.add(std::string(f.name) + "_br_if", {i32, i32, i32, i32}, i32, br_if(true), br_if(false),
+          std::string(f.name) + "_br_if");
+    // if without else: the jump over the then-branch is taken when d == 0
+    // (if (local.get 3) (then (return (i32.const 7)))) (local.get 3)
+    const Bytes tail_unless = {0x04, 0x40, 0x41, 0x07, 0x0f, 0x0b, 0x20, 0x03};
+    auto unless = [&](bool fuse) {
+      return cat({store, f.code, local_set(3), fuse ? Bytes{} : no_fuse, get(3), tail_unless});
+    };
+    h.add(std::string(f.name) + "_br_unless", {i32, i32, i32, i32}, i32, unless(true), unless(false),
+          std::string(f.name) + "_br_unless");
+  }
+  std::vector<weft::Value> as, bs, cs, zero = {weft::Value::i32(0)};
+  for (int32_t a : {0, 1, 6, 65532, 65535, -2}) as.push_back(weft::Value::i32(a));
+  for (int32_t b : {0, 1, -1}) bs.push_back(weft::Value::i32(b));
+  for (int32_t c : {0, 1, 0x100, -1}) cs.push_back(weft::Value::i32(c));
+  h.run({as, bs, cs, zero});
+}
+
+TEST(fusion, select_on_a_comparison) {
+  // (select (local.get 2) (local.get 3) (CMP (local.get 0) (local.get 1)))
+  const std::vector<std::pair<const char*, uint8_t>> compares = {
+      {"eq", 0x46}, {"ne", 0x47}, {"lt_s", 0x48}, {"lt_u", 0x49}, {"gt_s", 0x4a},
+      {"gt_u", 0x4b}, {"le_s", 0x4c}, {"le_u", 0x4d}, {"ge_s", 0x4e}, {"ge_u", 0x4f}};
+  Harness h;
+  for (const auto& [cmp, code] : compares) {
+    const uint8_t c = code;
+    h.add(std::string("select_") + cmp, {i32, i32, i64, i64}, i64,
+          cat({get(2), get(3), get(0), get(1), {c, 0x1b}}),
+          cat({get(2), get(3), get(0), get(1), {c}, no_fuse, {0x1b}}), std::string("i32_") + cmp + "_select");
+  }
+  std::vector<weft::Value> values = edge_values(i32);
+  std::vector<weft::Value> xs = {weft::Value::i64(11)}, ys = {weft::Value::i64(-22)};
+  h.run({values, values, xs, ys});
+}
+
+TEST(fusion, br_table_on_a_sum) {
+  // (block (block (block (br_table 0 1 2 (i32.add (local.get 0) (local.get 1))))
+  //   (return (i32.const 10))) (return (i32.const 20))) (i32.const 30)
+  auto body = [](bool fuse) {
+    return cat({{0x02, 0x40, 0x02, 0x40, 0x02, 0x40}, get(0), get(1), {0x6a}, fuse ? Bytes{} : no_fuse,
+                {0x0e, 0x02, 0x00, 0x01, 0x02, 0x0b, 0x41, 0x0a, 0x0f, 0x0b, 0x41, 0x14, 0x0f, 0x0b, 0x41, 0x1e}});
+  };
+  Harness h;
+  h.add("table", {i32, i32}, i32, body(true), body(false), "i32_add_br_table");
+  std::vector<weft::Value> as, bs;
+  for (int32_t a : {0, 1, 2, 3, -1, 0x7fffffff}) as.push_back(weft::Value::i32(a));
+  for (int32_t b : {0, 1, -1, 2}) bs.push_back(weft::Value::i32(b));
+  h.run({as, bs});
+}
+
+}  // namespace
