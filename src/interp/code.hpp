@@ -46,6 +46,7 @@
   X(br_table, 2)      /* index count, then off[count] off_default */     \
   X(ret, 0)           /* results are already at the frame's base */      \
   X(call, 2)          /* funcidx argbase */                              \
+  X(call_local, 2)    /* defined funcidx, argbase: a function of the same module */ \
   X(call_indirect, 4) /* typeid table argbase index */                   \
   X(select, 4)        /* dst a b cond */                                 \
   X(select128, 4)     /* dst a b cond */                                 \

@@ -58,12 +58,37 @@ template <class T>
 /// memcpy (the empty asm keeps the compiler from turning the loop back into that call),
 /// and a handler that calls no function saves no registers.
 [[gnu::always_inline]] inline void zero_slots(uint64_t* p, uint32_t n) noexcept {
+  switch (n) {  // straight-line stores for the usual few, predicted per call site
+    case 4: p[3] = 0; [[fallthrough]];
+    case 3: p[2] = 0; [[fallthrough]];
+    case 2: p[1] = 0; [[fallthrough]];
+    case 1: p[0] = 0; [[fallthrough]];
+    case 0: return;
+    default: break;
+  }
   for (uint32_t i = 0; i < n; ++i) {
     p[i] = 0;
     asm volatile("");
   }
 }
 [[gnu::always_inline]] inline void copy_slots(uint64_t* d, const uint8_t* s, uint32_t n) noexcept {
+  auto copy = [&](uint32_t i) {
+    uint64_t v;
+    std::memcpy(&v, s + 8 * size_t{i}, 8);
+    d[i] = v;
+  };
+  switch (n) {
+    case 8: copy(7); [[fallthrough]];
+    case 7: copy(6); [[fallthrough]];
+    case 6: copy(5); [[fallthrough]];
+    case 5: copy(4); [[fallthrough]];
+    case 4: copy(3); [[fallthrough]];
+    case 3: copy(2); [[fallthrough]];
+    case 2: copy(1); [[fallthrough]];
+    case 1: copy(0); [[fallthrough]];
+    case 0: return;
+    default: break;
+  }
   for (uint32_t i = 0; i < n; ++i) {
     uint64_t v;
     std::memcpy(&v, s + 8 * size_t{i}, 8);
@@ -248,6 +273,7 @@ struct ExecState {
   InstanceImpl* inst;        ///< the running function's instance
   const MemoryInst* mem0;    ///< its memory 0, or null
   const uint8_t* code_base;  ///< its module's lowered code
+  const FunctionCode* funcs; ///< its module's defined functions (call_local)
   uint64_t* entry_top;       ///< the value stack top when execute() began
   FuncInst* host_callee = nullptr;  ///< host_call's function, arguments and return pc
   uint64_t* host_args = nullptr;
@@ -312,6 +338,7 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
 [[gnu::always_inline]] inline void load_memory(ExecState* st, uint8_t*& mem, uint64_t& mem_size) noexcept {
   InstanceImpl* inst = st->inst;
   st->code_base = inst->module->code.data();
+  st->funcs = inst->module->funcs.data();
   if (!inst->memories.empty()) {
     const MemoryInst* m0 = inst->memories[0];
     st->mem0 = m0;
@@ -609,11 +636,11 @@ enum class Entered { ok, trapped, stopped };
 /// Enters wasm function `callee` (callee->code is set) with its frame at `callee_fp`: sets
 /// up the frame and points pc at its code. Or it traps (st->trap says why), or it is out
 /// of fuel or interrupted.
-[[gnu::always_inline]] inline Entered enter(FuncInst* callee, uint8_t* callee_fp, const uint8_t* return_pc,
+[[gnu::always_inline]] inline Entered enter(const FunctionCode* c, InstanceImpl* instance,
+                                         uint8_t* callee_fp, const uint8_t* return_pc,
                                          const uint8_t*& pc, uint8_t*& fp, uint8_t*& mem,
                                          uint64_t& mem_size, ExecState* st, int64_t& fuel) noexcept {
   StoreImpl& s = *st->s;
-  const FunctionCode* c = callee->code;
   uint64_t* new_fp = reinterpret_cast<uint64_t*>(callee_fp);
   if (new_fp + c->frame_slots > s.value_stack_end || s.frame_count >= s.frame_capacity) {
     st->trap = TrapKind::call_stack_exhausted;
@@ -624,8 +651,8 @@ enum class Entered { ok, trapped, stopped };
   s.frames[s.frame_count++] = Frame{return_pc, reinterpret_cast<uint64_t*>(fp), st->inst};
   zero_slots(new_fp + c->param_slots, c->local_slots);
   fp = callee_fp;
-  if (callee->instance != st->inst) {
-    st->inst = callee->instance;
+  if (instance != st->inst) {
+    st->inst = instance;
     load_memory(st, mem, mem_size);
   }
   if (c->const_slots)
@@ -645,12 +672,22 @@ enum class Entered { ok, trapped, stopped };
       st->host_return = return_pc_;                                                      \
       TAIL_CALL(host_call);                                                              \
     }                                                                                    \
-    Entered e_ = enter(callee_, callee_fp_, return_pc_, pc, fp, mem, mem_size, st, fuel); \
+    Entered e_ = enter(callee_->code, callee_->instance, callee_fp_, return_pc_, pc, fp, mem, \
+                       mem_size, st, fuel);                                              \
     if (e_ == Entered::stopped) TAIL_CALL(stop);                                         \
     if (e_ == Entered::trapped) EXIT();                                                  \
     DISPATCH();                                                                          \
   } while (0)
 WEFT_HANDLER(call) { WEFT_CALL(st->inst->funcs[OP(0)], 1, 2); }
+// A defined function of the running module: its code is at a known index, and the instance
+// stays the same (three dependent loads fewer than call's inst->funcs[i]->code).
+WEFT_HANDLER(call_local) {
+  Entered e = enter(st->funcs + OP(0), st->inst, fp + OP(1), pc + handler_size + 2 * operand_size,
+                    pc, fp, mem, mem_size, st, fuel);
+  if (e == Entered::stopped) TAIL_CALL(stop);
+  if (e == Entered::trapped) EXIT();
+  DISPATCH();
+}
 WEFT_HANDLER(call_indirect) {
   const TableInst* table = st->inst->tables[OP(1)];
   uint32_t index = rd<u32>(fp, OP(3));

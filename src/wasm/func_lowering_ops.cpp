@@ -570,7 +570,11 @@ Result<void> FuncLowering::lower_call(Op op) {
   materialize_top(static_cast<uint32_t>(ft->params.size()));
   WEFT_TRY_VOID(pop_types(ft->params));
   uint32_t arg_base = next_home();
-  if (op == Op::call) {
+  if (op == Op::call && func >= m_module.imported_funcs) {
+    emit_op(IOp::call_local);
+    emit_u32(func - m_module.imported_funcs);
+    emit_slot(arg_base);
+  } else if (op == Op::call) {
     emit_op(IOp::call);
     emit_u32(func);
     emit_slot(arg_base);

@@ -650,3 +650,29 @@ TEST(fusion, br_table_on_a_sum) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, calls_within_the_module_take_the_direct_path) {
+  // (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+  // (func (export "f") (param i32 i32) (result i32) (i32.add (call $sq (local.get 0)) (local.get 1)))
+  std::vector<Func> funcs = {
+      {"sq", {i32}, i32, {0x20, 0x00, 0x20, 0x00, 0x6c}},
+      {"f", {i32, i32}, i32, {0x20, 0x00, 0x10, 0x00, 0x20, 0x01, 0x6a}},
+  };
+  weft::Engine engine;
+  auto module = engine.compile(build(funcs));
+  ASSERT_TRUE(module) << module.error().to_string();
+  std::string listing = module->lowered_code();
+  EXPECT_NE(listing.find("call_local"), std::string::npos) << listing;
+  weft::Store store(engine);
+  weft::Linker linker(engine);
+  auto instance = linker.instantiate(store, *module);
+  ASSERT_TRUE(instance);
+  auto f = instance->typed_func<int32_t(int32_t, int32_t)>("f");
+  ASSERT_TRUE(f);
+  EXPECT_EQ(*(*f)(store, 7, 1), 50);
+  EXPECT_EQ(*(*f)(store, -3, -9), 0);
+}
+
+}  // namespace
