@@ -30,7 +30,7 @@ FuncInst* new_host_func(StoreImpl& store, uint32_t type_id, HostFunction fn) {
 
 Result<MemoryInst*> new_memory(StoreImpl& store, const MemoryType& type) {
   uint64_t limit = std::min<uint64_t>(store.engine->config.max_memory_pages, store.memory_limit_pages);
-  WEFT_TRY(auto mem, MemoryInst::create(type, limit));
+  WEFT_TRY(auto mem, MemoryInst::create(type, limit, store.engine));
   mem->store = &store;
   MemoryInst* raw = mem.get();
   store.memories.push_back(std::move(mem));

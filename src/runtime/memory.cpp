@@ -139,8 +139,7 @@ std::optional<Reservation> reserve_range(MemoryPool* pool, size_t reserve) noexc
 
 }  // namespace
 
-Result<std::unique_ptr<MemoryInst>> MemoryInst::create(const MemoryType& type,
-                                                       uint64_t limit_pages,
+Result<std::unique_ptr<MemoryInst>> MemoryInst::create(const MemoryType& type, uint64_t limit_pages,
                                                        const EngineImpl* engine) {
   limit_pages = std::min(limit_pages, max_pages32);
   if (type.limits.max) limit_pages = std::min(limit_pages, *type.limits.max);
