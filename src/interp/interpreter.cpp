@@ -353,9 +353,9 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
 
 WEFT_HANDLER(ret);
 
-/// Out of fuel, or interrupted: a separate handler, so that the ones that check need not
-/// save registers for the call.
-void stop(WEFT_HANDLER_PARAMS) {
+/// Out of fuel, or interrupted: a separate handler, never inlined, so that the ones that
+/// check need not save registers for its call of stop_reason().
+[[gnu::noinline]] void stop(WEFT_HANDLER_PARAMS) {
   st->s->fuel = fuel;
   st->trap = stop_reason(*st->s);
 }
@@ -363,8 +363,8 @@ void stop(WEFT_HANDLER_PARAMS) {
 // Every backward jump goes to the body of a loop, just after the loop's loop_entry, whose
 // operand (the 4 bytes before the target) is the cost of one iteration.
 
-// Not inlined into the branches: it would cost them saved registers on every execution.
-[[gnu::noinline]] void back_edge(WEFT_HANDLER_PARAMS) {
+// Inlined into the branches: with stop() out of line it needs no saved registers.
+[[gnu::always_inline]] inline void back_edge(WEFT_HANDLER_PARAMS) {
   fuel -= read_operand(pc - handler_size - operand_size, 0);
   if (fuel < 0 || st->s->interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
   DISPATCH();
