@@ -257,9 +257,10 @@ uint32_t value_slots(const std::vector<ValType>& ts) {
 }
 
 // ---- the handlers ------------------------------------------------------------------------
-// Every handler is a function of the same six arguments, which the x86-64 and AArch64
-// calling conventions pass in registers: pc, fp, the memory's base and size, the
-// execution state, and the fuel left (in a register, so that a loop's back-edge check has
+// Every handler is a function of the same five arguments, which the x86-64 and AArch64
+// calling conventions pass in registers: pc, fp, the memory's base, the execution state
+// (which holds the memory's size: a register more for the handlers' own work saves many of
+// them a push and a pop), and the fuel left (in a register, so that a loop's back-edge check has
 // no store-to-load dependency through memory from one iteration to the next). A handler
 // ends by tail-calling the next instruction's handler ([[clang::musttail]]: a jump, never
 // a call), so the interpreter's state stays in registers from one instruction to the next,
@@ -274,6 +275,7 @@ struct ExecState {
   const MemoryInst* mem0;    ///< its memory 0, or null
   const uint8_t* code_base;  ///< its module's lowered code
   const FunctionCode* funcs; ///< its module's defined functions (call_local)
+  uint64_t mem_size = 0;     ///< memory 0's size in bytes (mem, its base, is an argument)
   uint64_t* entry_top;       ///< the value stack top when execute() began
   FuncInst* host_callee = nullptr;  ///< host_call's function, arguments and return pc
   uint64_t* host_args = nullptr;
@@ -285,7 +287,7 @@ struct ExecState {
 
 #define WEFT_HANDLER_PARAMS                                                             \
   [[maybe_unused]] const uint8_t *pc, [[maybe_unused]] uint8_t *fp, [[maybe_unused]] uint8_t *mem, \
-      [[maybe_unused]] uint64_t mem_size, ExecState *st, [[maybe_unused]] int64_t fuel
+      ExecState *st, [[maybe_unused]] int64_t fuel
 // Not noexcept: clang cannot tail-call out of a noexcept function's terminate scope. No
 // handler throws, and execute(), which runs them, is noexcept.
 using Handler = void (*)(WEFT_HANDLER_PARAMS);
@@ -294,7 +296,7 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
 #if !defined(__clang__) || !__has_cpp_attribute(clang::musttail)
 #error "weft's interpreter needs [[clang::musttail]] (clang 13 or later)"
 #endif
-#define TAIL_CALL(fn) [[clang::musttail]] return (fn)(pc, fp, mem, mem_size, st, fuel)
+#define TAIL_CALL(fn) [[clang::musttail]] return (fn)(pc, fp, mem, st, fuel)
 
 // Operands of the current instruction.
 #define OP(i) read_operand(pc, i)
@@ -333,9 +335,9 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
     EXIT();              \
   } while (0)
 
-/// Points mem, mem_size and the state at the current instance's memory 0 and code.
+/// Points mem and the state at the current instance's memory 0 (base and size) and code.
 /// Called whenever the instance changes, or the memory may have grown.
-[[gnu::always_inline]] inline void load_memory(ExecState* st, uint8_t*& mem, uint64_t& mem_size) noexcept {
+[[gnu::always_inline]] inline void load_memory(ExecState* st, uint8_t*& mem) noexcept {
   InstanceImpl* inst = st->inst;
   st->code_base = inst->module->code.data();
   st->funcs = inst->module->funcs.data();
@@ -343,11 +345,11 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
     const MemoryInst* m0 = inst->memories[0];
     st->mem0 = m0;
     mem = m0->base;
-    mem_size = m0->size;
+    st->mem_size = m0->size;
   } else {
     st->mem0 = nullptr;
     mem = nullptr;
-    mem_size = 0;
+    st->mem_size = 0;
   }
 }
 
@@ -430,7 +432,7 @@ WEFT_HANDLER(ret);
 #define WEFT_LOAD(name, M, R)                                             \
   WEFT_HANDLER(name) {                                                    \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);      \
-    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);  \
+    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);  \
     M v;                                                                  \
     std::memcpy(&v, mem + ea, sizeof(M));                                 \
     wr<R>(fp, OP(0), static_cast<R>(v));                                  \
@@ -439,7 +441,7 @@ WEFT_HANDLER(ret);
 #define WEFT_STORE(name, V, M)                                            \
   WEFT_HANDLER(name) {                                                    \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(2);      \
-    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);  \
+    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);  \
     M v = static_cast<M>(rd<V>(fp, OP(1)));                               \
     std::memcpy(mem + ea, &v, sizeof(M));                                 \
     NEXT(3);                                                              \
@@ -449,7 +451,7 @@ WEFT_HANDLER(ret);
   WEFT_HANDLER(name##_add) {                                                              \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + \
                   OP(3);                                                                  \
-    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);                  \
+    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                  \
     M v;                                                                                  \
     std::memcpy(&v, mem + ea, sizeof(M));                                                 \
     wr<R>(fp, OP(0), static_cast<R>(v));                                                  \
@@ -459,7 +461,7 @@ WEFT_HANDLER(ret);
   WEFT_HANDLER(name##_add) {                                                              \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(0)) + rd<u32>(fp, OP(1)))) + \
                   OP(3);                                                                  \
-    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);                  \
+    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                  \
     M v = static_cast<M>(rd<V>(fp, OP(2)));                                               \
     std::memcpy(mem + ea, &v, sizeof(M));                                                 \
     NEXT(4);                                                                              \
@@ -601,9 +603,9 @@ WEFT_HANDLER(ret) {
   fp = reinterpret_cast<uint8_t*>(f.fp);
   if (f.instance != st->inst) {
     st->inst = f.instance;
-    load_memory(st, mem, mem_size);
+    load_memory(st, mem);
   } else if (st->mem0) {
-    mem_size = st->mem0->size;  // the callee may have grown the shared memory
+    st->mem_size = st->mem0->size;  // the callee may have grown the shared memory
   }
   DISPATCH();
 }
@@ -627,7 +629,7 @@ void host_call(WEFT_HANDLER_PARAMS) {
   }
   fuel = s.fuel;
   pc = st->host_return;
-  load_memory(st, mem, mem_size);  // the host may have grown the memory
+  load_memory(st, mem);  // the host may have grown the memory
   DISPATCH();
 }
 
@@ -639,7 +641,7 @@ enum class Entered { ok, trapped, stopped };
 [[gnu::always_inline]] inline Entered enter(const FunctionCode* c, InstanceImpl* instance,
                                          uint8_t* callee_fp, const uint8_t* return_pc,
                                          const uint8_t*& pc, uint8_t*& fp, uint8_t*& mem,
-                                         uint64_t& mem_size, ExecState* st, int64_t& fuel) noexcept {
+                                         ExecState* st, int64_t& fuel) noexcept {
   StoreImpl& s = *st->s;
   uint64_t* new_fp = reinterpret_cast<uint64_t*>(callee_fp);
   if (new_fp + c->frame_slots > s.value_stack_end || s.frame_count >= s.frame_capacity) {
@@ -653,7 +655,7 @@ enum class Entered { ok, trapped, stopped };
   fp = callee_fp;
   if (instance != st->inst) {
     st->inst = instance;
-    load_memory(st, mem, mem_size);
+    load_memory(st, mem);
   }
   if (c->const_slots)
     copy_slots(new_fp + c->param_slots + c->local_slots, st->code_base + c->const_offset, c->const_slots);
@@ -673,7 +675,7 @@ enum class Entered { ok, trapped, stopped };
       TAIL_CALL(host_call);                                                              \
     }                                                                                    \
     Entered e_ = enter(callee_->code, callee_->instance, callee_fp_, return_pc_, pc, fp, mem, \
-                       mem_size, st, fuel);                                              \
+                       st, fuel);                                                        \
     if (e_ == Entered::stopped) TAIL_CALL(stop);                                         \
     if (e_ == Entered::trapped) EXIT();                                                  \
     DISPATCH();                                                                          \
@@ -683,7 +685,7 @@ WEFT_HANDLER(call) { WEFT_CALL(st->inst->funcs[OP(0)], 1, 2); }
 // stays the same (three dependent loads fewer than call's inst->funcs[i]->code).
 WEFT_HANDLER(call_local) {
   Entered e = enter(st->funcs + OP(0), st->inst, fp + OP(1), pc + handler_size + 2 * operand_size,
-                    pc, fp, mem, mem_size, st, fuel);
+                    pc, fp, mem, st, fuel);
   if (e == Entered::stopped) TAIL_CALL(stop);
   if (e == Entered::trapped) EXIT();
   DISPATCH();
@@ -725,20 +727,20 @@ WEFT_HANDLER(global_set128) {
 }
 
 WEFT_HANDLER(memory_size) {
-  wr<u64>(fp, OP(0), mem_size / 65536);
+  wr<u64>(fp, OP(0), st->mem_size / 65536);
   NEXT(1);
 }
 WEFT_HANDLER(memory_grow) {
   MemoryInst* m = st->inst->memories[0];
   uint64_t old = m->grow(rd<u32>(fp, OP(1)));
   wr<u32>(fp, OP(0), old == UINT64_MAX ? UINT32_MAX : static_cast<u32>(old));
-  load_memory(st, mem, mem_size);
+  load_memory(st, mem);
   NEXT(2);
 }
 WEFT_HANDLER(memory_fill) {
   uint64_t d = rd<u32>(fp, OP(0));
   uint64_t n = rd<u32>(fp, OP(2));
-  if (d + n > mem_size) TRAP(TrapKind::memory_out_of_bounds);
+  if (d + n > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
   std::memset(mem + d, static_cast<uint8_t>(rd<u32>(fp, OP(1))), n);
   NEXT(3);
 }
@@ -746,7 +748,7 @@ WEFT_HANDLER(memory_copy) {
   uint64_t d = rd<u32>(fp, OP(0));
   uint64_t src = rd<u32>(fp, OP(1));
   uint64_t n = rd<u32>(fp, OP(2));
-  if (d + n > mem_size || src + n > mem_size) TRAP(TrapKind::memory_out_of_bounds);
+  if (d + n > st->mem_size || src + n > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
   std::memmove(mem + d, mem + src, n);
   NEXT(3);
 }
@@ -755,7 +757,7 @@ WEFT_HANDLER(memory_init) {
   uint64_t d = rd<u32>(fp, OP(1));
   uint64_t src = rd<u32>(fp, OP(2));
   uint64_t n = rd<u32>(fp, OP(3));
-  if (src + n > data.size() || d + n > mem_size) TRAP(TrapKind::memory_out_of_bounds);
+  if (src + n > data.size() || d + n > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
   if (n) std::memcpy(mem + d, data.data() + src, n);
   NEXT(4);
 }
@@ -868,7 +870,7 @@ template <class M>
 #define WEFT_FUSED_HANDLER_load_r(T, l, b, x, name, n)                             \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
     wr<T>(fp, OP(0), num::b(rd<T>(fp, OP(3)), load_mem<T>(mem + ea)));             \
     NEXT(4);                                                                       \
   }
@@ -876,7 +878,7 @@ template <class M>
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea =                                                                  \
         static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
-    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
     T t_ = static_cast<T>(load_mem<M>(mem + ea));                                  \
     wr<T>(fp, OP(0), num::b(rd<T>(fp, OP(4)), t_));                                \
     NEXT(5);                                                                       \
@@ -884,7 +886,7 @@ template <class M>
 #define WEFT_FUSED_HANDLER_load(T, l, b, x, name, n)                               \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
     wr<T>(fp, OP(0), num::b(load_mem<T>(mem + ea), rd<T>(fp, OP(3))));             \
     NEXT(4);                                                                       \
   }
@@ -892,7 +894,7 @@ template <class M>
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea =                                                                  \
         static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
-    if (ea + sizeof(M) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
     T t_ = static_cast<T>(load_mem<M>(mem + ea));                                  \
     wr<T>(fp, OP(0), num::b(t_, rd<T>(fp, OP(4))));                                \
     NEXT(5);                                                                       \
@@ -901,7 +903,7 @@ template <class M>
   WEFT_HANDLER(name) {                                                             \
     T t_ = num::b(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(3);               \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
     store_mem<T>(mem + ea, t_);                                                    \
     NEXT(4);                                                                       \
   }
@@ -909,7 +911,7 @@ template <class M>
 #define WEFT_FUSED_HANDLER_rmw(T, lb, s, x, name, n)                               \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(1);               \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
     store_mem<T>(mem + ea, num::x(load_mem<T>(mem + ea), rd<T>(fp, OP(2))));       \
     NEXT(3);                                                                       \
   }
@@ -918,13 +920,13 @@ template <class M>
 #define WEFT_PRODUCE_i32_load8_u_add(d_)                                                     \
   {                                                                                          \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
-    if (ea + 1 > mem_size) TRAP(TrapKind::memory_out_of_bounds);                            \
+    if (ea + 1 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                            \
     d_ = mem[ea];                                                                            \
   }
 #define WEFT_PRODUCE_i32_load(d_)                                                  \
   {                                                                                \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
-    if (ea + 4 > mem_size) TRAP(TrapKind::memory_out_of_bounds);                   \
+    if (ea + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                   \
     d_ = load_mem<u32>(mem + ea);                                                  \
   }
 // The compared operand is read after d is written: it may be d itself.
@@ -968,14 +970,14 @@ template <class M>
 #define WEFT_SCALED_LOAD(T, name)                                                  \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = WEFT_SCALED_EA(1, 2, 3, 4);                                      \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
     wr<T>(fp, OP(0), load_mem<T>(mem + ea));                                       \
     NEXT(5);                                                                       \
   }
 #define WEFT_SCALED_STORE(T, name)                                                 \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = WEFT_SCALED_EA(0, 1, 2, 4);                                      \
-    if (ea + sizeof(T) > mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
     store_mem<T>(mem + ea, rd<T>(fp, OP(3)));                                      \
     NEXT(5);                                                                       \
   }
@@ -1025,8 +1027,7 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcep
   st.inst = entry->instance;
   st.entry_top = entry_top;
   uint8_t* mem;
-  uint64_t mem_size;
-  load_memory(&st, mem, mem_size);
+  load_memory(&st, mem);
   if (fc->param_slots) std::memcpy(entry_top, slots, fc->param_slots * 8);
   zero_slots(entry_top + fc->param_slots, fc->local_slots);
   if (fc->const_slots)
@@ -1039,7 +1040,7 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcep
   dispatch_profile::count(read_handler(pc));
 #endif
   reinterpret_cast<Handler>(const_cast<void*>(read_handler(pc)))(
-      pc, reinterpret_cast<uint8_t*>(entry_top), mem, mem_size, &st, s.fuel);
+      pc, reinterpret_cast<uint8_t*>(entry_top), mem, &st, s.fuel);
   // Every way out of the handlers wrote the fuel left back to s.fuel.
 
   s.frame_count = entry_frames;
