@@ -151,11 +151,11 @@ class FuncLowering {
   /// with the store: turns it into the superinstruction and returns true.
   bool fuse_store(interp::IOp store, const StackEntry& addr, const StackEntry& value,
                   uint32_t offset);
-  /// Right after a fused compare-and-branch at `start` was formed: when the instruction
-  /// before it is an i32.add (or a load) whose result it compares, both become one
-  /// superinstruction.
-  /// Returns the new position of the branch's offset field.
-  std::optional<size_t> fuse_add_branch(size_t start);
+  /// Right after a conditional branch at `start` was emitted (a fused compare-and-branch,
+  /// br_if or br_unless): when the instruction before it is an i32.add, i32.and or an i32
+  /// load whose result the branch tests, both become one superinstruction. Returns the new
+  /// position of the branch's offset field.
+  std::optional<size_t> fuse_branch_on_value(size_t start);
   /// Before a `br`: when the last instruction is a copy64 or copy64x2 (the values a branch
   /// carries to its label), makes it the copying form of br and returns true; the caller
   /// emits the offset field.

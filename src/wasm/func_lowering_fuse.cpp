@@ -1,7 +1,14 @@
-// weft: superinstructions. Two instructions in a row become one when the first one's result
-// is read only by the second (it was computed into its operand stack home by the last
-// instruction emitted, and the second pops it), so the interpreter keeps that value in a
-// register and dispatches once. The forms are listed in interp/code.hpp (WEFT_FUSED_OPS);
+// weft: superinstructions. Two instructions in a row become one handler, so the interpreter
+// dispatches once and keeps the value passed between them in a register:
+// - when the first one's result is read only by the second: it was computed into its
+//   operand stack home by the last instruction emitted, and the second pops it (pairs,
+//   loads into operators, operators into stores, compares into select or br_table);
+// - when a branch tests the value the instruction before it just wrote (a counter, a
+//   loaded byte), which may live in a local: both are kept, in one handler;
+// - copies then the br or ret that carries them, and two additions in a row.
+// Never across a label: loop, else and end start a new sequence (end_sequence), and the
+// producer tracking of func_lowering.cpp forgets the producer at every control instruction.
+// The forms are listed in interp/code.hpp (WEFT_FUSED_OPS and the internal operations);
 // which pairs are worth a handler was decided with the dispatch profile of bench/
 // (docs/RATIONALE.md).
 #include <unordered_map>
@@ -14,7 +21,10 @@ using interp::IOp;
 
 namespace {
 
-enum class FuseKind : uint8_t { pair, pair_r, load, load_r, load_add, load_add_r, store, rmw, branch, branch_z, select, scaled };
+/// The kinds of WEFT_FUSED_OPS (interp/code.hpp says what each one fuses).
+enum class FuseKind : uint8_t {
+  pair, pair_r, load, load_r, load_add, load_add_r, store, rmw, branch, branch_z, select, scaled
+};
 
 struct Fusion {
   FuseKind kind;
@@ -202,7 +212,7 @@ bool FuncLowering::fuse_store(IOp store, const StackEntry& addr, const StackEntr
   return true;
 }
 
-std::optional<size_t> FuncLowering::fuse_add_branch(size_t start) {
+std::optional<size_t> FuncLowering::fuse_branch_on_value(size_t start) {
   // `first d ...` then `br_cmp x y off` (or `br_if d off`, `br_unless d off`) at `start`,
   // right after it with no label between.
   if (dead() || m_last_start != start || m_prev_start == k_no_start) return std::nullopt;
