@@ -161,24 +161,26 @@
 // No operator here traps; loads and stores trap as they would alone.
 #define WEFT_FP(T, a, b) WEFT_FUSED(pair, T, a, b, _, a##_##b, 4)
 #define WEFT_FPR(T, a, b) WEFT_FUSED(pair_r, T, a, b, _, a##_##b##_r, 4)
-#define WEFT_FUSE_ROW_R(T, x, a) WEFT_FPR(T, a, x##_sub)
-#define WEFT_FUSE_ROW_RF(T, x, a) WEFT_FPR(T, a, x##_sub) WEFT_FPR(T, a, x##_div)
 #define WEFT_FLR(T, l, b) WEFT_FUSED(load_r, T, l, b, _, l##_##b##_r, 4)
 #define WEFT_FLAR(T, M, l, b) WEFT_FUSED(load_add_r, T, l##_add, b, M, l##_add_##b##_r, 5)
-#define WEFT_FUSE_ROW_I32(a)                                                                  \
-  WEFT_FP(u32, a, i32_add) WEFT_FP(u32, a, i32_sub) WEFT_FP(u32, a, i32_mul)                 \
-  WEFT_FP(u32, a, i32_and) WEFT_FP(u32, a, i32_or) WEFT_FP(u32, a, i32_xor)                  \
-  WEFT_FP(u32, a, i32_shl) WEFT_FP(u32, a, i32_shr_s) WEFT_FP(u32, a, i32_shr_u)             \
-  WEFT_FP(u32, a, i32_rotl) WEFT_FP(u32, a, i32_rotr)
-#define WEFT_FUSE_ROW_I64(a)                                                                  \
-  WEFT_FP(u64, a, i64_add) WEFT_FP(u64, a, i64_sub) WEFT_FP(u64, a, i64_mul)                 \
-  WEFT_FP(u64, a, i64_and) WEFT_FP(u64, a, i64_or) WEFT_FP(u64, a, i64_xor)                  \
-  WEFT_FP(u64, a, i64_shl) WEFT_FP(u64, a, i64_shr_s) WEFT_FP(u64, a, i64_shr_u)             \
-  WEFT_FP(u64, a, i64_rotl) WEFT_FP(u64, a, i64_rotr)
-#define WEFT_FUSE_ROW_F32(a) \
-  WEFT_FP(f32, a, f32_add) WEFT_FP(f32, a, f32_sub) WEFT_FP(f32, a, f32_mul) WEFT_FP(f32, a, f32_div)
-#define WEFT_FUSE_ROW_F64(a) \
-  WEFT_FP(f64, a, f64_add) WEFT_FP(f64, a, f64_sub) WEFT_FP(f64, a, f64_mul) WEFT_FP(f64, a, f64_div)
+// The fusing operators of an integer type p (i32, i64) and of a float type, as F(T, p, op)
+// (the _A lists) or F(T, a, op) for a first operator a (the _B lists: a macro cannot expand
+// inside itself, so the rows of the pair table need a second list).
+#define WEFT_INT_OPS_A(F, T, p)                                                               \
+  F(T, p, p##_add) F(T, p, p##_sub) F(T, p, p##_mul) F(T, p, p##_and) F(T, p, p##_or)        \
+  F(T, p, p##_xor) F(T, p, p##_shl) F(T, p, p##_shr_s) F(T, p, p##_shr_u) F(T, p, p##_rotl)  \
+  F(T, p, p##_rotr)
+#define WEFT_INT_OPS_B(F, T, p, a)                                                            \
+  F(T, a, p##_add) F(T, a, p##_sub) F(T, a, p##_mul) F(T, a, p##_and) F(T, a, p##_or)        \
+  F(T, a, p##_xor) F(T, a, p##_shl) F(T, a, p##_shr_s) F(T, a, p##_shr_u) F(T, a, p##_rotl)  \
+  F(T, a, p##_rotr)
+#define WEFT_FLOAT_OPS_A(F, T, p) F(T, p, p##_add) F(T, p, p##_sub) F(T, p, p##_mul) F(T, p, p##_div)
+#define WEFT_FLOAT_OPS_B(F, T, p, a) F(T, a, p##_add) F(T, a, p##_sub) F(T, a, p##_mul) F(T, a, p##_div)
+// One row of the pair table (first operator a, every second one), and of its reversed forms.
+#define WEFT_FUSE_ROW_INT(T, p, a) WEFT_INT_OPS_B(WEFT_FP, T, p, a)
+#define WEFT_FUSE_ROW_FLOAT(T, p, a) WEFT_FLOAT_OPS_B(WEFT_FP, T, p, a)
+#define WEFT_FUSE_ROW_R(T, p, a) WEFT_FPR(T, a, p##_sub)
+#define WEFT_FUSE_ROW_RF(T, p, a) WEFT_FPR(T, a, p##_sub) WEFT_FPR(T, a, p##_div)
 // A load and an operator, and the read-modify-write of memory they make with a store.
 #define WEFT_FL(T, l, b, s, m) \
   WEFT_FUSED(load, T, l, b, _, l##_##b, 4) WEFT_FUSED(rmw, T, l##_##b, s, b, m, 3)
@@ -197,34 +199,11 @@
 #define WEFT_FSEL(T, cmp, x) WEFT_FUSED(select, T, cmp, select, x, cmp##_select, 5)
 #define WEFT_FSC(T, m, name, n) WEFT_FUSED(scaled, T, i32_shl_i32_add, m, _, name, n)
 #define WEFT_FUSED_OPS()                                                                      \
-  WEFT_FUSE_ROW_I32(i32_add) WEFT_FUSE_ROW_I32(i32_sub) WEFT_FUSE_ROW_I32(i32_mul)           \
-  WEFT_FUSE_ROW_I32(i32_and) WEFT_FUSE_ROW_I32(i32_or) WEFT_FUSE_ROW_I32(i32_xor)            \
-  WEFT_FUSE_ROW_I32(i32_shl) WEFT_FUSE_ROW_I32(i32_shr_s) WEFT_FUSE_ROW_I32(i32_shr_u)       \
-  WEFT_FUSE_ROW_I32(i32_rotl) WEFT_FUSE_ROW_I32(i32_rotr)                                    \
-  WEFT_FUSE_ROW_I64(i64_add) WEFT_FUSE_ROW_I64(i64_sub) WEFT_FUSE_ROW_I64(i64_mul)           \
-  WEFT_FUSE_ROW_I64(i64_and) WEFT_FUSE_ROW_I64(i64_or) WEFT_FUSE_ROW_I64(i64_xor)            \
-  WEFT_FUSE_ROW_I64(i64_shl) WEFT_FUSE_ROW_I64(i64_shr_s) WEFT_FUSE_ROW_I64(i64_shr_u)       \
-  WEFT_FUSE_ROW_I64(i64_rotl) WEFT_FUSE_ROW_I64(i64_rotr)                                    \
-  WEFT_FUSE_ROW_F32(f32_add) WEFT_FUSE_ROW_F32(f32_sub) WEFT_FUSE_ROW_F32(f32_mul)           \
-  WEFT_FUSE_ROW_F32(f32_div)                                                                 \
-  WEFT_FUSE_ROW_F64(f64_add) WEFT_FUSE_ROW_F64(f64_sub) WEFT_FUSE_ROW_F64(f64_mul)           \
-  WEFT_FUSE_ROW_F64(f64_div)                                                                 \
-  WEFT_FUSE_ROW_R(u32, i32, i32_add) WEFT_FUSE_ROW_R(u32, i32, i32_sub)                      \
-  WEFT_FUSE_ROW_R(u32, i32, i32_mul) WEFT_FUSE_ROW_R(u32, i32, i32_and)                      \
-  WEFT_FUSE_ROW_R(u32, i32, i32_or) WEFT_FUSE_ROW_R(u32, i32, i32_xor)                       \
-  WEFT_FUSE_ROW_R(u32, i32, i32_shl) WEFT_FUSE_ROW_R(u32, i32, i32_shr_s)                    \
-  WEFT_FUSE_ROW_R(u32, i32, i32_shr_u) WEFT_FUSE_ROW_R(u32, i32, i32_rotl)                   \
-  WEFT_FUSE_ROW_R(u32, i32, i32_rotr)                                                        \
-  WEFT_FUSE_ROW_R(u64, i64, i64_add) WEFT_FUSE_ROW_R(u64, i64, i64_sub)                      \
-  WEFT_FUSE_ROW_R(u64, i64, i64_mul) WEFT_FUSE_ROW_R(u64, i64, i64_and)                      \
-  WEFT_FUSE_ROW_R(u64, i64, i64_or) WEFT_FUSE_ROW_R(u64, i64, i64_xor)                       \
-  WEFT_FUSE_ROW_R(u64, i64, i64_shl) WEFT_FUSE_ROW_R(u64, i64, i64_shr_s)                    \
-  WEFT_FUSE_ROW_R(u64, i64, i64_shr_u) WEFT_FUSE_ROW_R(u64, i64, i64_rotl)                   \
-  WEFT_FUSE_ROW_R(u64, i64, i64_rotr)                                                        \
-  WEFT_FUSE_ROW_RF(f32, f32, f32_add) WEFT_FUSE_ROW_RF(f32, f32, f32_sub)                    \
-  WEFT_FUSE_ROW_RF(f32, f32, f32_mul) WEFT_FUSE_ROW_RF(f32, f32, f32_div)                    \
-  WEFT_FUSE_ROW_RF(f64, f64, f64_add) WEFT_FUSE_ROW_RF(f64, f64, f64_sub)                    \
-  WEFT_FUSE_ROW_RF(f64, f64, f64_mul) WEFT_FUSE_ROW_RF(f64, f64, f64_div)                    \
+  WEFT_INT_OPS_A(WEFT_FUSE_ROW_INT, u32, i32) WEFT_INT_OPS_A(WEFT_FUSE_ROW_INT, u64, i64)   \
+  WEFT_FLOAT_OPS_A(WEFT_FUSE_ROW_FLOAT, f32, f32)                                            \
+  WEFT_FLOAT_OPS_A(WEFT_FUSE_ROW_FLOAT, f64, f64)                                            \
+  WEFT_INT_OPS_A(WEFT_FUSE_ROW_R, u32, i32) WEFT_INT_OPS_A(WEFT_FUSE_ROW_R, u64, i64)       \
+  WEFT_FLOAT_OPS_A(WEFT_FUSE_ROW_RF, f32, f32) WEFT_FLOAT_OPS_A(WEFT_FUSE_ROW_RF, f64, f64) \
   WEFT_FLR(u32, i32_load, i32_sub) WEFT_FLR(u64, i64_load, i64_sub)                          \
   WEFT_FLR(f32, f32_load, f32_sub) WEFT_FLR(f32, f32_load, f32_div)                          \
   WEFT_FLR(f64, f64_load, f64_sub) WEFT_FLR(f64, f64_load, f64_div)                          \

@@ -854,51 +854,40 @@ template <class M>
 }
 
 // The first result is computed before the second operand is read, and both before the
-// destination is written: d may be any of the operands' slots.
-#define WEFT_FUSED_HANDLER_pair(T, a, b, x, name, n)                               \
+// destination is written: d may be any of the operands' slots. The _r forms apply the
+// operator with the fused value t on the right: `c op t`.
+#define WEFT_APPLY(b, t, c) num::b(t, c)
+#define WEFT_APPLY_R(b, t, c) num::b(c, t)
+#define WEFT_PAIR_HANDLER(T, a, b, name, APPLY)                                    \
   WEFT_HANDLER(name) {                                                             \
     T t_ = num::a(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
-    wr<T>(fp, OP(0), num::b(t_, rd<T>(fp, OP(3))));                                \
+    wr<T>(fp, OP(0), APPLY(b, t_, rd<T>(fp, OP(3))));                              \
     NEXT(4);                                                                       \
   }
-#define WEFT_FUSED_HANDLER_pair_r(T, a, b, x, name, n)                             \
-  WEFT_HANDLER(name) {                                                             \
-    T t_ = num::a(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
-    wr<T>(fp, OP(0), num::b(rd<T>(fp, OP(3)), t_));                                \
-    NEXT(4);                                                                       \
-  }
-#define WEFT_FUSED_HANDLER_load_r(T, l, b, x, name, n)                             \
+#define WEFT_LOAD_OP_HANDLER(T, b, name, APPLY)                                    \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
-    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
-    wr<T>(fp, OP(0), num::b(rd<T>(fp, OP(3)), load_mem<T>(mem + ea)));             \
+    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);       \
+    wr<T>(fp, OP(0), APPLY(b, load_mem<T>(mem + ea), rd<T>(fp, OP(3))));           \
     NEXT(4);                                                                       \
   }
-#define WEFT_FUSED_HANDLER_load_add_r(T, la, b, M, name, n)                        \
+#define WEFT_LOAD_ADD_OP_HANDLER(T, M, b, name, APPLY)                             \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea =                                                                  \
         static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
-    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);       \
     T t_ = static_cast<T>(load_mem<M>(mem + ea));                                  \
-    wr<T>(fp, OP(0), num::b(rd<T>(fp, OP(4)), t_));                                \
+    wr<T>(fp, OP(0), APPLY(b, t_, rd<T>(fp, OP(4))));                              \
     NEXT(5);                                                                       \
   }
-#define WEFT_FUSED_HANDLER_load(T, l, b, x, name, n)                               \
-  WEFT_HANDLER(name) {                                                             \
-    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
-    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
-    wr<T>(fp, OP(0), num::b(load_mem<T>(mem + ea), rd<T>(fp, OP(3))));             \
-    NEXT(4);                                                                       \
-  }
-#define WEFT_FUSED_HANDLER_load_add(T, la, b, M, name, n)                          \
-  WEFT_HANDLER(name) {                                                             \
-    uint64_t ea =                                                                  \
-        static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
-    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
-    T t_ = static_cast<T>(load_mem<M>(mem + ea));                                  \
-    wr<T>(fp, OP(0), num::b(t_, rd<T>(fp, OP(4))));                                \
-    NEXT(5);                                                                       \
-  }
+#define WEFT_FUSED_HANDLER_pair(T, a, b, x, name, n) WEFT_PAIR_HANDLER(T, a, b, name, WEFT_APPLY)
+#define WEFT_FUSED_HANDLER_pair_r(T, a, b, x, name, n) WEFT_PAIR_HANDLER(T, a, b, name, WEFT_APPLY_R)
+#define WEFT_FUSED_HANDLER_load(T, l, b, x, name, n) WEFT_LOAD_OP_HANDLER(T, b, name, WEFT_APPLY)
+#define WEFT_FUSED_HANDLER_load_r(T, l, b, x, name, n) WEFT_LOAD_OP_HANDLER(T, b, name, WEFT_APPLY_R)
+#define WEFT_FUSED_HANDLER_load_add(T, la, b, M, name, n) \
+  WEFT_LOAD_ADD_OP_HANDLER(T, M, b, name, WEFT_APPLY)
+#define WEFT_FUSED_HANDLER_load_add_r(T, la, b, M, name, n) \
+  WEFT_LOAD_ADD_OP_HANDLER(T, M, b, name, WEFT_APPLY_R)
 #define WEFT_FUSED_HANDLER_store(T, b, s, x, name, n)                              \
   WEFT_HANDLER(name) {                                                             \
     T t_ = num::b(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \

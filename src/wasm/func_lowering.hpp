@@ -156,6 +156,9 @@ class FuncLowering {
   /// load whose result the branch tests, both become one superinstruction. Returns the new
   /// position of the branch's offset field.
   std::optional<size_t> fuse_branch_on_value(size_t start);
+  /// When the last instruction (no label after it) is `from` with `operands` operand fields,
+  /// gives it `to`'s handler (same operands) and returns true.
+  bool rewrite_last(interp::IOp from, uint32_t operands, interp::IOp to);
   /// Before a `br`: when the last instruction is a copy64 or copy64x2 (the values a branch
   /// carries to its label), makes it the copying form of br and returns true; the caller
   /// emits the offset field.

@@ -239,58 +239,51 @@ std::optional<size_t> FuncLowering::fuse_branch_on_value(size_t start) {
   Field in[4];
   for (uint32_t i = 0; i < fields; ++i) in[i] = field_at(first_fields + 4 * i);
   const Field d = in[0];
+  std::optional<IOp> fused;
+  std::optional<Field> c;  // the compared operand; none for br_if/br_unless, which test d
   if (*br == IOp::br_if || *br == IOp::br_unless) {
-    // [cond off]: a test of d itself.
     if (field_at(br_fields) != d) return std::nullopt;
-    std::optional<IOp> fused = table.fused(FuseKind::branch_z, *first, *br);
-    if (!fused) return std::nullopt;
-    size_t first_start = m_prev_start;
-    restart_instruction(first_start, *fused);
-    for (uint32_t i = 0; i < fields; ++i) emit_field(in[i]);
-    size_t field = m_code.size();
-    emit_u32(0);  // the end of a fixup chain, as emitted
-    m_last_start = first_start;
-    m_prev_start = k_no_start;
-    return field;
-  }
-  Field x = field_at(br_fields), y = field_at(br_fields + 4);
-  IOp cmp = *br;
-  Field c;
-  if (x == d) {
-    c = y;
-  } else if (y == d) {
-    cmp = swapped_compare(cmp);
-    c = x;
+    fused = table.fused(FuseKind::branch_z, *first, *br);
   } else {
-    return std::nullopt;
+    Field x = field_at(br_fields), y = field_at(br_fields + 4);
+    IOp cmp = *br;
+    if (x == d) {
+      c = y;
+    } else if (y == d) {
+      cmp = swapped_compare(cmp);
+      c = x;
+    } else {
+      return std::nullopt;
+    }
+    fused = table.fused(FuseKind::branch, *first, cmp);
   }
-  std::optional<IOp> fused = table.fused(FuseKind::branch, *first, cmp);
   if (!fused) return std::nullopt;
-  size_t add_start = m_prev_start;
-  restart_instruction(add_start, *fused);
+  size_t first_start = m_prev_start;
+  restart_instruction(first_start, *fused);
   for (uint32_t i = 0; i < fields; ++i) emit_field(in[i]);
-  emit_field(c);
+  if (c) emit_field(*c);
   size_t field = m_code.size();
   emit_u32(0);  // the end of a fixup chain, as emitted
-  m_last_start = add_start;
+  m_last_start = first_start;
   m_prev_start = k_no_start;
   return field;
 }
 
-bool FuncLowering::fuse_copy_branch() {
-  if (m_last_start == k_no_start) return false;
+bool FuncLowering::rewrite_last(IOp from, uint32_t operands, IOp to) {
+  if (dead() || m_last_start == k_no_start ||
+      m_code.size() - m_last_start != interp::handler_size + operands * interp::operand_size)
+    return false;
   const void* h;
   std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
-  const size_t size = m_code.size() - m_last_start - interp::handler_size;
-  IOp fused;
-  if (h == m_handlers[static_cast<size_t>(IOp::copy64)] && size == 2 * interp::operand_size)
-    fused = IOp::copy64_br;
-  else if (h == m_handlers[static_cast<size_t>(IOp::copy64x2)] && size == 4 * interp::operand_size)
-    fused = IOp::copy64x2_br;
-  else
-    return false;
-  h = m_handlers[static_cast<size_t>(fused)];
+  if (h != m_handlers[static_cast<size_t>(from)]) return false;
+  h = m_handlers[static_cast<size_t>(to)];
   std::memcpy(m_code.data() + m_last_start, &h, sizeof h);
+  return true;
+}
+
+bool FuncLowering::fuse_copy_branch() {
+  if (!rewrite_last(IOp::copy64, 2, IOp::copy64_br) && !rewrite_last(IOp::copy64x2, 4, IOp::copy64x2_br))
+    return false;
   m_copy_end = 0;  // a copy that follows cannot merge into it
   return true;
 }
@@ -334,26 +327,10 @@ bool FuncLowering::fuse_add_br_table(Producer producer, const StackEntry& index)
   return true;
 }
 
-bool FuncLowering::join_add() {
-  if (dead() || m_last_start == k_no_start ||
-      m_code.size() - m_last_start != interp::handler_size + 3 * interp::operand_size)
-    return false;
-  const void* h;
-  std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
-  if (h != m_handlers[static_cast<size_t>(IOp::i32_add)]) return false;
-  h = m_handlers[static_cast<size_t>(IOp::i32_add_x2)];
-  std::memcpy(m_code.data() + m_last_start, &h, sizeof h);
-  return true;
-}
+bool FuncLowering::join_add() { return rewrite_last(IOp::i32_add, 3, IOp::i32_add_x2); }
 
 bool FuncLowering::fuse_copy_return() {
-  if (m_last_start == k_no_start || m_code.size() - m_last_start != interp::handler_size + 2 * interp::operand_size)
-    return false;
-  const void* h;
-  std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
-  if (h != m_handlers[static_cast<size_t>(IOp::copy64)]) return false;
-  h = m_handlers[static_cast<size_t>(IOp::copy64_ret)];
-  std::memcpy(m_code.data() + m_last_start, &h, sizeof h);
+  if (!rewrite_last(IOp::copy64, 2, IOp::copy64_ret)) return false;
   m_copy_end = 0;
   return true;
 }
