@@ -158,6 +158,13 @@
 //   select  `t = a cmp b; select d x y t` -> `cmp_select d x y a b`
 //   scaled  a load or store whose address is `(i << k) + base` (an i32_shl_i32_add pair):
 //           `load d i k base off`, `store i k base v off`
+// Three instructions, formed from a superinstruction and the instruction before it:
+//   rmw_of  `t = first ...; op_mem addr off t` -> `first_op_mem addr off <first's inputs>`:
+//           memory[addr + off] op= first(...), e.g. the `c[j] += a * b[j]` of linear algebra
+//   chain   the sums of rotations of SHA-2 (Σ and σ): `t = rotl a k1; d = rotl(a, k2) ^ t`
+//           -> `rotl2_xor d a k1 k2`, and a third rotation or shift of the same a the same way
+//   then_br a store, then the add-compare-branch that closes its loop:
+//           `store... ; add_br d x y c off` -> `store_add_br ... d x y c off`
 // No operator here traps; loads and stores trap as they would alone.
 #define WEFT_FP(T, a, b) WEFT_FUSED(pair, T, a, b, _, a##_##b, 4)
 #define WEFT_FPR(T, a, b) WEFT_FUSED(pair_r, T, a, b, _, a##_##b##_r, 4)
@@ -198,6 +205,19 @@
   WEFT_FUSED(branch_z, u32, p, br_unless, ==, p##_br_unless, n)
 #define WEFT_FSEL(T, cmp, x) WEFT_FUSED(select, T, cmp, select, x, cmp##_select, 5)
 #define WEFT_FSC(T, m, name, n) WEFT_FUSED(scaled, T, i32_shl_i32_add, m, _, name, n)
+// `memory[addr + off] += first(...)`; n: the operands of first (its inputs, addr and off).
+// (Only add: the rmw is formed from a load that was the last instruction, so the value
+// added, computed before it, can only be its right operand, and `t - load` is no rmw.)
+#define WEFT_FRMW(T, first, n) WEFT_FUSED(rmw_of, T, first, T##_add_mem, _, first##_##T##_add_mem, n)
+#define WEFT_FCHAIN(T, p)                                                                     \
+  WEFT_FUSED(chain, T, p##_rotl, p##_rotl_##p##_xor, _, p##_rotl2_xor, 4)                     \
+  WEFT_FUSED(chain, T, p##_rotl2_xor, p##_rotl_##p##_xor, _, p##_rotl3_xor, 5)                \
+  WEFT_FUSED(chain, T, p##_rotl2_xor, p##_shr_u_##p##_xor, _, p##_rotl2_shr_u_xor, 5)
+// A store of n operands, then i32_add_br_i32_{ne,lt_u,lt_s} (five operands).
+#define WEFT_FTHEN_BR(s, n)                                                                   \
+  WEFT_FUSED(then_br, u32, s, i32_add_br_i32_ne, !=, s##_add_br_i32_ne, n + 5)               \
+  WEFT_FUSED(then_br, u32, s, i32_add_br_i32_lt_u, <, s##_add_br_i32_lt_u, n + 5)            \
+  WEFT_FUSED(then_br, int32_t, s, i32_add_br_i32_lt_s, <, s##_add_br_i32_lt_s, n + 5)
 #define WEFT_FUSED_OPS()                                                                      \
   WEFT_INT_OPS_A(WEFT_FUSE_ROW_INT, u32, i32) WEFT_INT_OPS_A(WEFT_FUSE_ROW_INT, u64, i64)   \
   WEFT_FLOAT_OPS_A(WEFT_FUSE_ROW_FLOAT, f32, f32)                                            \
@@ -267,7 +287,14 @@
   WEFT_FSC(u32, i32_load, i32_load_scaled, 5) WEFT_FSC(u64, i64_load, i64_load_scaled, 5)    \
   WEFT_FSC(f32, f32_load, f32_load_scaled, 5) WEFT_FSC(f64, f64_load, f64_load_scaled, 5)    \
   WEFT_FSC(u32, i32_store, i32_store_scaled, 5) WEFT_FSC(u64, i64_store, i64_store_scaled, 5) \
-  WEFT_FSC(f32, f32_store, f32_store_scaled, 5) WEFT_FSC(f64, f64_store, f64_store_scaled, 5)
+  WEFT_FSC(f32, f32_store, f32_store_scaled, 5) WEFT_FSC(f64, f64_store, f64_store_scaled, 5) \
+  WEFT_FRMW(f64, f64_mul, 4) WEFT_FRMW(f64, f64_mul_f64_mul, 5)                               \
+  WEFT_FRMW(f64, f64_load_f64_mul, 5) WEFT_FRMW(f32, f32_mul, 4)                              \
+  WEFT_FRMW(f32, f32_mul_f32_mul, 5) WEFT_FRMW(f32, f32_load_f32_mul, 5)                      \
+  WEFT_FCHAIN(u32, i32) WEFT_FCHAIN(u64, i64)                                                 \
+  WEFT_FTHEN_BR(i32_store8_add, 4) WEFT_FTHEN_BR(i32_store_add, 4)                            \
+  WEFT_FTHEN_BR(i32_store8, 3) WEFT_FTHEN_BR(i32_store, 3)                                    \
+  WEFT_FTHEN_BR(f64_store, 3) WEFT_FTHEN_BR(i32_store_scaled, 5)
 
 namespace weft::interp {
 

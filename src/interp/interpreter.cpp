@@ -970,6 +970,93 @@ template <class M>
     store_mem<T>(mem + ea, rd<T>(fp, OP(3)));                                      \
     NEXT(5);                                                                       \
   }
+// rmw_of: the value of the first instruction, from its inputs at operands 2 on, then the
+// read-modify-write `memory[addr + off] op= value` (operands 0 and 1). The first's load, if
+// any, is checked and done before the read-modify-write's, as the two instructions were.
+#define WEFT_VALUE_f64_mul(T) num::f64_mul(rd<T>(fp, OP(2)), rd<T>(fp, OP(3)))
+#define WEFT_VALUE_f32_mul(T) num::f32_mul(rd<T>(fp, OP(2)), rd<T>(fp, OP(3)))
+#define WEFT_VALUE_f64_mul_f64_mul(T) \
+  num::f64_mul(num::f64_mul(rd<T>(fp, OP(2)), rd<T>(fp, OP(3))), rd<T>(fp, OP(4)))
+#define WEFT_VALUE_f32_mul_f32_mul(T) \
+  num::f32_mul(num::f32_mul(rd<T>(fp, OP(2)), rd<T>(fp, OP(3))), rd<T>(fp, OP(4)))
+#define WEFT_FUSED_HANDLER_rmw_of(T, first, rmw, x, name, n)                       \
+  WEFT_HANDLER(name) {                                                             \
+    WEFT_RMW_OF_VALUE_##first(T);                                                  \
+    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(1);               \
+    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);       \
+    store_mem<T>(mem + ea, WEFT_RMW_APPLY_##rmw(load_mem<T>(mem + ea), v_));       \
+    NEXT(n);                                                                       \
+  }
+#define WEFT_RMW_OF_VALUE_f64_mul(T) const T v_ = WEFT_VALUE_f64_mul(T)
+#define WEFT_RMW_OF_VALUE_f32_mul(T) const T v_ = WEFT_VALUE_f32_mul(T)
+#define WEFT_RMW_OF_VALUE_f64_mul_f64_mul(T) const T v_ = WEFT_VALUE_f64_mul_f64_mul(T)
+#define WEFT_RMW_OF_VALUE_f32_mul_f32_mul(T) const T v_ = WEFT_VALUE_f32_mul_f32_mul(T)
+#define WEFT_RMW_OF_VALUE_LOAD(T)                                                  \
+  T v_;                                                                            \
+  {                                                                                \
+    uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(2))) + OP(3);              \
+    if (ea2 + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);      \
+    v_ = num::T##_mul(load_mem<T>(mem + ea2), rd<T>(fp, OP(4)));                   \
+  }
+#define WEFT_RMW_OF_VALUE_f64_load_f64_mul(T) WEFT_RMW_OF_VALUE_LOAD(T)
+#define WEFT_RMW_OF_VALUE_f32_load_f32_mul(T) WEFT_RMW_OF_VALUE_LOAD(T)
+#define WEFT_RMW_APPLY_f64_add_mem(m, v) num::f64_add(m, v)
+#define WEFT_RMW_APPLY_f32_add_mem(m, v) num::f32_add(m, v)
+// chain: rotations (and a shift) of one value a, xored: SHA-2's Σ and σ functions.
+#define WEFT_FUSED_HANDLER_chain(T, first, second, x, name, n) WEFT_CHAIN_##name(T)
+#define WEFT_ROTL(T, i) std::rotl(a_, static_cast<int>(rd<T>(fp, OP(i)) & (sizeof(T) * 8 - 1)))
+#define WEFT_CHAIN_HANDLER(name, T, expr, n) \
+  WEFT_HANDLER(name) {                       \
+    const T a_ = rd<T>(fp, OP(1));           \
+    wr<T>(fp, OP(0), expr);                  \
+    NEXT(n);                                 \
+  }
+#define WEFT_CHAIN_i32_rotl2_xor(T) WEFT_CHAIN_HANDLER(i32_rotl2_xor, T, WEFT_ROTL(T, 2) ^ WEFT_ROTL(T, 3), 4)
+#define WEFT_CHAIN_i64_rotl2_xor(T) WEFT_CHAIN_HANDLER(i64_rotl2_xor, T, WEFT_ROTL(T, 2) ^ WEFT_ROTL(T, 3), 4)
+#define WEFT_CHAIN_i32_rotl3_xor(T) \
+  WEFT_CHAIN_HANDLER(i32_rotl3_xor, T, WEFT_ROTL(T, 2) ^ WEFT_ROTL(T, 3) ^ WEFT_ROTL(T, 4), 5)
+#define WEFT_CHAIN_i64_rotl3_xor(T) \
+  WEFT_CHAIN_HANDLER(i64_rotl3_xor, T, WEFT_ROTL(T, 2) ^ WEFT_ROTL(T, 3) ^ WEFT_ROTL(T, 4), 5)
+#define WEFT_SHRU(T, i) (a_ >> (rd<T>(fp, OP(i)) & (sizeof(T) * 8 - 1)))
+#define WEFT_CHAIN_i32_rotl2_shr_u_xor(T) \
+  WEFT_CHAIN_HANDLER(i32_rotl2_shr_u_xor, T, WEFT_ROTL(T, 2) ^ WEFT_ROTL(T, 3) ^ WEFT_SHRU(T, 4), 5)
+#define WEFT_CHAIN_i64_rotl2_shr_u_xor(T) \
+  WEFT_CHAIN_HANDLER(i64_rotl2_shr_u_xor, T, WEFT_ROTL(T, 2) ^ WEFT_ROTL(T, 3) ^ WEFT_SHRU(T, 4), 5)
+// then_br: the store (it may trap, and then nothing after it happens), then the loop's
+// `d = x + y; if (d cmp c) jump` at operands k.. (k: the store's operand count).
+#define WEFT_THEN_STORE_i32_store8_add() WEFT_THEN_STORE_ADD(uint8_t, u32)
+#define WEFT_THEN_STORE_i32_store_add() WEFT_THEN_STORE_ADD(u32, u32)
+#define WEFT_THEN_STORE_ADD(M, V)                                                                \
+  {                                                                                              \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(0)) + rd<u32>(fp, OP(1)))) + OP(3); \
+    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                     \
+    store_mem<M>(mem + ea, static_cast<M>(rd<V>(fp, OP(2))));                                    \
+  }
+#define WEFT_THEN_STORE_i32_store8() WEFT_THEN_STORE_PLAIN(uint8_t, u32)
+#define WEFT_THEN_STORE_i32_store() WEFT_THEN_STORE_PLAIN(u32, u32)
+#define WEFT_THEN_STORE_f64_store() WEFT_THEN_STORE_PLAIN(f64, f64)
+#define WEFT_THEN_STORE_PLAIN(M, V)                                                \
+  {                                                                                \
+    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(2);               \
+    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);       \
+    store_mem<M>(mem + ea, static_cast<M>(rd<V>(fp, OP(1))));                      \
+  }
+#define WEFT_THEN_STORE_i32_store_scaled() WEFT_THEN_STORE_SCALED(u32)
+#define WEFT_THEN_STORE_SCALED(T)                                                  \
+  {                                                                                \
+    uint64_t ea = WEFT_SCALED_EA(0, 1, 2, 4);                                      \
+    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);       \
+    store_mem<T>(mem + ea, rd<T>(fp, OP(3)));                                      \
+  }
+#define WEFT_FUSED_HANDLER_then_br(T, s, br, x, name, n)                           \
+  WEFT_HANDLER(name) {                                                             \
+    WEFT_THEN_STORE_##s();                                                         \
+    constexpr uint32_t k_ = n - 5;                                                 \
+    const u32 d_ = rd<u32>(fp, OP(k_ + 1)) + rd<u32>(fp, OP(k_ + 2));              \
+    wr<u32>(fp, OP(k_), d_);                                                       \
+    if (static_cast<T>(d_) x rd<T>(fp, OP(k_ + 3))) JUMP(k_ + 4);                  \
+    NEXT(n);                                                                       \
+  }
 #define WEFT_FUSED(kind, T, a, b, x, name, n) WEFT_FUSED_HANDLER_##kind(T, a, b, x, name, n)
 WEFT_FUSED_OPS()
 #undef WEFT_FUSED

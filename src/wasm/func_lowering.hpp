@@ -182,7 +182,12 @@ class FuncLowering {
   /// into i32_add_br_table and returns true; the caller emits the count and the table.
   bool fuse_add_br_table(Producer producer, const StackEntry& index);
   /// No instruction before the next one may join it (a label may be placed between).
-  void end_sequence() noexcept { m_last_start = m_prev_start = k_no_start; }
+  void end_sequence() noexcept { m_last_start = m_prev_start = m_prev2_start = k_no_start; }
+  /// After the last instruction became superinstruction `cur`: when the instruction before
+  /// it feeds it and a three-instruction form exists (the rmw_of and chain kinds of
+  /// code.hpp), makes the two one instruction and returns true. `value_field`: the offset,
+  /// within cur's operands, of the field that reads the earlier instruction's result.
+  bool merge_previous(uint32_t value_field);
 
   // ---- control
   Result<BlockType> read_block_type();
@@ -249,6 +254,7 @@ class FuncLowering {
   static constexpr size_t k_no_start = SIZE_MAX;
   size_t m_last_start = k_no_start;
   size_t m_prev_start = k_no_start;
+  size_t m_prev2_start = k_no_start;  ///< and the one before those two
 
   /// Pseudo slot indices from here on name constants (index - k_const_slot in m_consts).
   static constexpr uint32_t k_const_slot = 1u << 28;

@@ -23,7 +23,8 @@ namespace {
 
 /// The kinds of WEFT_FUSED_OPS (interp/code.hpp says what each one fuses).
 enum class FuseKind : uint8_t {
-  pair, pair_r, load, load_r, load_add, load_add_r, store, rmw, branch, branch_z, select, scaled
+  pair, pair_r, load, load_r, load_add, load_add_r, store, rmw, branch, branch_z, select, scaled,
+  rmw_of, chain, then_br
 };
 
 struct Fusion {
@@ -155,6 +156,7 @@ bool FuncLowering::fuse_binary(IOp op, const StackEntry (&args)[3], ValType resu
     std::memcpy(m_code.data() + dst_field, &d, 4);
     emit_slot(args[1 - side].src);
     mark_producer(dst_field);
+    merge_previous(3);
     return true;
   }
   return false;
@@ -193,6 +195,7 @@ bool FuncLowering::fuse_store(IOp store, const StackEntry& addr, const StackEntr
       emit_u32(offset);
       emit_field(c);
       forget_producer();
+      merge_previous(2);
       return true;
     }
   }
@@ -259,14 +262,84 @@ std::optional<size_t> FuncLowering::fuse_branch_on_value(size_t start) {
   }
   if (!fused) return std::nullopt;
   size_t first_start = m_prev_start;
-  restart_instruction(first_start, *fused);
+  // A store right before, closing a loop body: `store...; add_br d x y c off` is one
+  // instruction too.
+  if (c && m_prev2_start != k_no_start) {
+    std::memcpy(&h, m_code.data() + m_prev2_start, sizeof h);
+    std::optional<IOp> store = table.iop_of(h);
+    std::optional<IOp> whole = store ? table.fused(FuseKind::then_br, *store, *fused) : std::nullopt;
+    if (whole) {
+      uint32_t store_fields = interp::iop_operands(*store);
+      if (first_start - m_prev2_start == interp::handler_size + store_fields * interp::operand_size) {
+        Field sf[8];
+        for (uint32_t i = 0; i < store_fields; ++i) sf[i] = field_at(m_prev2_start + interp::handler_size + 4 * i);
+        first_start = m_prev2_start;
+        fused = whole;
+        restart_instruction(first_start, *fused);
+        for (uint32_t i = 0; i < store_fields; ++i) emit_field(sf[i]);
+      }
+    }
+  }
+  if (first_start == m_prev_start) restart_instruction(first_start, *fused);
   for (uint32_t i = 0; i < fields; ++i) emit_field(in[i]);
   if (c) emit_field(*c);
   size_t field = m_code.size();
   emit_u32(0);  // the end of a fixup chain, as emitted
   m_last_start = first_start;
-  m_prev_start = k_no_start;
+  m_prev_start = m_prev2_start = k_no_start;
   return field;
+}
+
+bool FuncLowering::merge_previous(uint32_t value_field) {
+  // `prev c ...` then `cur ... c ...` (c at cur's operand value_field), both whole and in a
+  // row with no label between; c is a temporary that only cur reads.
+  if (dead() || m_last_start == k_no_start || m_prev_start == k_no_start) return false;
+  const FusionTable& table = fusion_table();
+  const void* h;
+  std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
+  std::optional<IOp> cur = table.iop_of(h);
+  std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
+  std::optional<IOp> prev = table.iop_of(h);
+  if (!cur || !prev) return false;
+  std::optional<IOp> kind_rmw = table.fused(FuseKind::rmw_of, *prev, *cur);
+  std::optional<IOp> kind_chain = table.fused(FuseKind::chain, *prev, *cur);
+  if (!kind_rmw && !kind_chain) return false;
+  const uint32_t prev_fields = interp::iop_operands(*prev);
+  const uint32_t cur_fields = interp::iop_operands(*cur);
+  if (m_last_start - m_prev_start != interp::handler_size + prev_fields * interp::operand_size ||
+      m_code.size() - m_last_start != interp::handler_size + cur_fields * interp::operand_size)
+    return false;
+  Field p[8], q[8];
+  for (uint32_t i = 0; i < prev_fields; ++i) p[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
+  for (uint32_t i = 0; i < cur_fields; ++i) q[i] = field_at(m_last_start + interp::handler_size + 4 * i);
+  const Field c = p[0];
+  if (c.kind != 1 || q[value_field] != c) return false;
+  // No other input of cur may name c: cur read the value prev wrote there, and the merged
+  // instruction never writes it. (A chain's field 0 is its destination.)
+  for (uint32_t i = kind_chain ? 1 : 0; i < cur_fields; ++i)
+    if (i != value_field && q[i] == c) return false;
+  const size_t start = m_prev_start;
+  if (kind_rmw) {
+    // `first c ins...; op_mem addr off c` -> `first_op_mem addr off ins...`
+    restart_instruction(start, *kind_rmw);
+    emit_field(q[0]);
+    emit_field(q[1]);
+    for (uint32_t i = 1; i < prev_fields; ++i) emit_field(p[i]);
+  } else {
+    // `rotl c a k1 [k2]; X_xor d a k c` -> `... d a k1 [k2] k`, rotations of the same a.
+    // prev read a before writing c, cur after: c must not be a, nor cur's k.
+    if (q[1] != p[1] || p[1] == c) return false;
+    restart_instruction(start, *kind_chain);
+    size_t dst = m_code.size();
+    emit_field(q[0]);
+    for (uint32_t i = 1; i < prev_fields; ++i) emit_field(p[i]);
+    emit_field(q[2]);
+    mark_producer(dst);
+  }
+  m_last_start = start;
+  m_prev_start = m_prev2_start;
+  m_prev2_start = k_no_start;
+  return true;
 }
 
 bool FuncLowering::rewrite_last(IOp from, uint32_t operands, IOp to) {

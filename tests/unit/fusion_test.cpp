@@ -676,3 +676,112 @@ TEST(fusion, calls_within_the_module_take_the_direct_path) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, product_added_into_memory) {
+  // memory[a + 8] = x (the multiplicand of the load forms); memory[a + 4] = v;
+  // memory[a + 4] += PRODUCT; return memory[a + 4]. PRODUCT is x * y, x * y * z, or
+  // memory[a + 8] * y. Unfused: a label after the product, so only the rmw forms.
+  struct Form {
+    uint8_t type;
+    const char* prefix;
+    uint8_t load, store, mul, add, align;
+  };
+  for (const Form& f : {Form{f64, "f64", 0x2b, 0x39, 0xa2, 0xa0, 3}, Form{f32, "f32", 0x2a, 0x38, 0x94, 0x92, 2}}) {
+    const std::string p = f.prefix;
+    const Bytes init = cat({get(0), get(1), {f.store, f.align, 8}, get(0), get(1), {f.store, f.align, 4}});
+    const Bytes tail = cat({get(0), {f.load, f.align, 4}, {f.add}, {f.store, f.align, 4}, get(0), {f.load, f.align, 4}});
+    const std::vector<std::pair<std::string, Bytes>> products = {
+        {p + "_mul", cat({get(1), get(2), {f.mul}})},
+        {p + "_mul_" + p + "_mul", cat({get(1), get(2), {f.mul}, get(3), {f.mul}})},
+        {p + "_load_" + p + "_mul", cat({get(0), {f.load, f.align, 8}, get(2), {f.mul}})},
+    };
+    Harness h;
+    for (const auto& [first, product] : products) {
+      std::string n = first + "_" + p + "_add_mem";
+      h.add(n, {i32, f.type, f.type, f.type}, f.type, cat({init, get(0), product, tail}),
+            cat({init, get(0), product, no_fuse, tail}), n);
+    }
+    std::vector<weft::Value> addrs;
+    for (int32_t a : {0, 16, 65524, 65528, -4}) addrs.push_back(weft::Value::i32(a));
+    std::vector<weft::Value> values = edge_values(f.type);
+    SCOPED_TRACE(f.prefix);
+    h.run({addrs, values, values, {values[0], values[3], values[8]}});
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(fusion, rotations_of_one_value_xored) {
+  // rotl(a, k1) ^ rotl(a, k2) [^ rotl(a, k3) or ^ (a >> k3)], SHA-2's Σ and σ, with the
+  // rotation counts as parameters (counts past the width wrap) and k3 a constant.
+  struct Form {
+    uint8_t type;
+    const char* prefix;
+    uint8_t rotl, shr_u, xor_, konst;
+  };
+  for (const Form& f : {Form{i32, "i32", 0x77, 0x76, 0x73, 0x41}, Form{i64, "i64", 0x89, 0x88, 0x85, 0x42}}) {
+    const std::string p = f.prefix;
+    const Bytes two = cat({get(0), get(1), {f.rotl}, get(0), get(2), {f.rotl}, {f.xor_}});
+    const Bytes two_plain = cat({get(0), get(1), {f.rotl}, no_fuse, get(0), get(2), {f.rotl}, {f.xor_}});
+    Harness h;
+    h.add(p + "_rotl2_xor", {f.type, f.type, f.type}, f.type, two, two_plain, p + "_rotl2_xor");
+    for (uint8_t k3 : {7, 45}) {
+      const std::string ks = std::to_string(k3);
+      for (bool shift : {false, true}) {
+        const Bytes third = cat({get(0), {f.konst, k3}, {shift ? f.shr_u : f.rotl}, {f.xor_}});
+        const std::string n = p + (shift ? "_rotl2_shr_u_xor" : "_rotl3_xor");
+        h.add(n + "_" + ks, {f.type, f.type, f.type}, f.type, cat({two, third}),
+              cat({two_plain, no_fuse, third}), n);
+      }
+    }
+    std::vector<weft::Value> values = edge_values(f.type);
+    SCOPED_TRACE(f.prefix);
+    h.run({values, values, values});
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+TEST(fusion, store_then_the_loop_closing_branch) {
+  // (loop (STORE at i + 100 or (i << 2) + 100, of i) (br_if 0 (CMP (local.tee 0 (i32.add
+  // (local.get 0) (local.get 2))) (local.get 1)))) (i32.add (local.get 0) (LOAD at n))
+  struct Store {
+    std::string name;
+    Bytes fused;  ///< the address, value and store
+    Bytes load;   ///< reads back at address n (local 1) the way the store wrote
+  };
+  const Bytes scaled = cat({get(0), {0x41, 0x02, 0x74, 0x41, 0xe4, 0x00, 0x6a}});  // (i << 2) + 100
+  const Bytes added = cat({get(0), {0x41, 0xe4, 0x00, 0x6a}});                     // i + 100
+  const std::vector<Store> stores = {
+      {"i32_store8_add", cat({added, get(0), {0x3a, 0x00, 0x00}}), cat({get(1), {0x2d, 0x00, 0x00}})},
+      {"i32_store_add", cat({added, get(0), {0x36, 0x00, 0x00}}), cat({get(1), {0x28, 0x00, 0x00}})},
+      {"i32_store8", cat({get(0), get(0), {0x3a, 0x00, 0x64}}), cat({get(1), {0x2d, 0x00, 0x00}})},
+      {"i32_store", cat({get(0), get(0), {0x36, 0x00, 0x64}}), cat({get(1), {0x28, 0x00, 0x00}})},
+      {"f64_store", cat({get(0), get(0), {0xb8, 0x39, 0x03, 0x64}}),
+       cat({get(1), {0x2b, 0x03, 0x00, 0xaa}})},  // f64.convert_i32_u, back with i32.trunc_f64_s
+      {"i32_store_scaled", cat({scaled, get(0), {0x36, 0x00, 0x00}}), cat({get(1), {0x28, 0x00, 0x00}})},
+  };
+  const std::vector<std::pair<const char*, uint8_t>> compares = {{"ne", 0x47}, {"lt_u", 0x49}, {"lt_s", 0x48}};
+  Harness h;
+  for (const Store& s : stores) {
+    for (const auto& [cmp, cmp_code] : compares) {
+      const uint8_t code = cmp_code;
+      auto body = [&](bool fuse) {
+        return cat({{0x03, 0x40}, s.fused, fuse ? Bytes{} : no_fuse,
+                    get(0), get(2), {0x6a, 0x22, 0x00}, get(1), {code, 0x0d, 0x00, 0x0b},
+                    get(0), s.load, {0x6a}});
+      };
+      std::string n = s.name + "_add_br_i32_" + cmp;
+      h.add(n, {i32, i32, i32}, i32, body(true), body(false), n);
+    }
+  }
+  // Every loop ends: the step is positive and small, and n is reached, passed or (for ne
+  // with a step that skips it) the store goes out of bounds and traps.
+  std::vector<weft::Value> is, ns, steps;
+  for (int32_t i : {0, 5, 16000, 65400}) is.push_back(weft::Value::i32(i));
+  for (int32_t n : {0, 8, 16008, 65536}) ns.push_back(weft::Value::i32(n));
+  for (int32_t step : {1, 4, 7}) steps.push_back(weft::Value::i32(step));
+  h.run({is, ns, steps});
+}
+
+}  // namespace
