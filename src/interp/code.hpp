@@ -111,6 +111,9 @@
   X(copy64_ret, 2)    /* d s: copy64 (a result to its slot), then ret */ \
   X(i32_add_x2, 6)    /* d1 a1 b1 d2 a2 b2: two i32.add in a row, in order */ \
   X(i32_add_br_table, 3) /* a b count, then off[count] off_default: br_table on a + b */ \
+  /* d a b off c count, then the table: d = load8(a + b + off), br_table on d + c */        \
+  X(i32_load8_s_add_br_table, 6)                                                          \
+  X(i32_load8_u_add_br_table, 6)                                                          \
   /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
   X(const128, 5)      /* dst bits[4] (low word first) */                 \
   X(lane_get8_s, 3)   /* dst src lane */                                 \

@@ -595,6 +595,25 @@ WEFT_HANDLER(i32_add_br_table) {
   if (rel < 0) TAIL_CALL(back_edge);
   DISPATCH();
 }
+// A character just loaded, then a switch on it: `d = load8(a + b + off); br_table d + c`.
+#define WEFT_LOAD8_BR_TABLE(name, M)                                                         \
+  WEFT_HANDLER(name) {                                                                       \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
+    if (ea + 1 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                        \
+    const u32 d = static_cast<u32>(static_cast<M>(mem[ea]));                                 \
+    wr<u32>(fp, OP(0), d);                                                                   \
+    uint32_t index = d + rd<u32>(fp, OP(4));                                                 \
+    uint32_t count = OP(5);                                                                  \
+    const uint8_t* field = pc + handler_size + 6 * operand_size + 4 * (index < count ? index : count); \
+    int32_t rel;                                                                             \
+    std::memcpy(&rel, field, 4);                                                             \
+    pc = field + rel;                                                                        \
+    if (rel < 0) TAIL_CALL(back_edge);                                                       \
+    DISPATCH();                                                                              \
+  }
+WEFT_LOAD8_BR_TABLE(i32_load8_s_add_br_table, int8_t)
+WEFT_LOAD8_BR_TABLE(i32_load8_u_add_br_table, uint8_t)
+#undef WEFT_LOAD8_BR_TABLE
 WEFT_HANDLER(ret) {
   StoreImpl& s = *st->s;
   const Frame& f = s.frames[--s.frame_count];

@@ -158,6 +158,7 @@ size_t FuncLowering::emit_op(IOp op) {
   size_t at = m_code.size();
   if (dead()) return at;
   const void* h = m_handlers[static_cast<size_t>(op)];
+  m_prev2_start = m_prev_start;
   m_prev_start = m_last_start;
   m_last_start = at;
   m_code.resize(at + interp::handler_size);

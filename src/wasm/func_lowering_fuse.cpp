@@ -394,6 +394,30 @@ bool FuncLowering::fuse_add_br_table(Producer producer, const StackEntry& index)
   size_t start = producer.field - interp::handler_size;
   Field a = field_at(producer.field + 4);
   Field b = field_at(producer.field + 8);
+  // `load8_add d x y off; add t d c; br_table t` (a character, then a switch on it): one
+  // instruction, which still writes d (a local, or a temporary nothing else reads).
+  if (m_last_start == start && m_prev_start != k_no_start &&
+      start - m_prev_start == interp::handler_size + 4 * interp::operand_size) {
+    const void* ph;
+    std::memcpy(&ph, m_code.data() + m_prev_start, sizeof ph);
+    const bool is_signed = ph == m_handlers[static_cast<size_t>(IOp::i32_load8_s_add)];
+    if (is_signed || ph == m_handlers[static_cast<size_t>(IOp::i32_load8_u_add)]) {
+      const size_t load_fields = m_prev_start + interp::handler_size;
+      Field d = field_at(load_fields), x = field_at(load_fields + 4), y = field_at(load_fields + 8),
+            off = field_at(load_fields + 12);
+      Field c = b;
+      if (b == d) std::swap(a, c);  // the sum commutes
+      if (a == d && c != d) {
+        size_t load_start = m_prev_start;
+        restart_instruction(load_start,
+                            is_signed ? IOp::i32_load8_s_add_br_table : IOp::i32_load8_u_add_br_table);
+        for (Field f : {d, x, y, off, c}) emit_field(f);
+        m_last_start = load_start;
+        m_prev_start = m_prev2_start = k_no_start;
+        return true;
+      }
+    }
+  }
   restart_instruction(start, IOp::i32_add_br_table);
   emit_field(a);
   emit_field(b);

@@ -649,6 +649,26 @@ TEST(fusion, br_table_on_a_sum) {
   h.run({as, bs});
 }
 
+TEST(fusion, br_table_on_a_loaded_byte) {
+  // memory[8..12) = 0x02 0xff 0x80 0x01; (local.set 0 (LOAD8 offset=8 (i32.add a b)));
+  // (block (block (block (br_table 0 1 2 (i32.add (local.get 0) (local.get 1)))) ...
+  // (return 10)) (return 20)) 30 + local 0: a switch on a character just read.
+  auto body = [](uint8_t load, bool fuse) {
+    return cat({{0x41, 0x08, 0x41, 0x82, 0xfe, 0x83, 0x0c, 0x36, 0x02, 0x00},  // i32.store 0x0180ff02
+                get(0), get(1), {0x6a, load, 0x00, 0x08, 0x21, 0x00}, fuse ? Bytes{} : no_fuse,
+                {0x02, 0x40, 0x02, 0x40, 0x02, 0x40}, get(0), get(1), {0x6a},
+                {0x0e, 0x02, 0x00, 0x01, 0x02, 0x0b, 0x41, 0x0a, 0x0f, 0x0b, 0x41, 0x14, 0x0f, 0x0b,
+                 0x41, 0x1e}, get(0), {0x6a}});
+  };
+  Harness h;
+  h.add("signed", {i32, i32}, i32, body(0x2c, true), body(0x2c, false), "i32_load8_s_add_br_table");
+  h.add("unsigned", {i32, i32}, i32, body(0x2d, true), body(0x2d, false), "i32_load8_u_add_br_table");
+  std::vector<weft::Value> as, bs;
+  for (int32_t a : {0, 1, 2, 3, 65527, -9}) as.push_back(weft::Value::i32(a));
+  for (int32_t b : {0, 1, -1, 2, 0x7f}) bs.push_back(weft::Value::i32(b));
+  h.run({as, bs});
+}
+
 }  // namespace
 
 namespace {
