@@ -161,6 +161,7 @@
 //   select  `t = a cmp b; select d x y t` -> `cmp_select d x y a b`
 //   scaled  a load or store whose address is `(i << k) + base` (an i32_shl_i32_add pair):
 //           `load d i k base off`, `store i k base v off`
+//   pair_keep a pair whose t is a local, still written: `op1_op2_keep d a b c t`
 // Three instructions, formed from a superinstruction and the instruction before it:
 //   rmw_of  `t = first ...; op_mem addr off t` -> `first_op_mem addr off <first's inputs>`:
 //           memory[addr + off] op= first(...), e.g. the `c[j] += a * b[j]` of linear algebra
@@ -208,6 +209,16 @@
   WEFT_FUSED(branch_z, u32, p, br_unless, ==, p##_br_unless, n)
 #define WEFT_FSEL(T, cmp, x) WEFT_FUSED(select, T, cmp, select, x, cmp##_select, 5)
 #define WEFT_FSC(T, m, name, n) WEFT_FUSED(scaled, T, i32_shl_i32_add, m, _, name, n)
+// pair_keep: a pair whose first result also goes to a local (a local.tee, or a local.set
+// then local.get): `t = a op1 b` written, then `d = t op2 c` -> `op1_op2_keep d a b c t`.
+#define WEFT_FPK(T, a, b) WEFT_FUSED(pair_keep, T, a, b, _, a##_##b##_keep, 5)
+#define WEFT_KEEP_OPS_A(F, T, p)                                                              \
+  F(T, p, p##_add) F(T, p, p##_sub) F(T, p, p##_and) F(T, p, p##_or) F(T, p, p##_xor)        \
+  F(T, p, p##_shl) F(T, p, p##_shr_u)
+#define WEFT_KEEP_OPS_B(F, T, p, a)                                                           \
+  F(T, a, p##_add) F(T, a, p##_sub) F(T, a, p##_and) F(T, a, p##_or) F(T, a, p##_xor)        \
+  F(T, a, p##_shl) F(T, a, p##_shr_u)
+#define WEFT_KEEP_ROW(T, p, a) WEFT_KEEP_OPS_B(WEFT_FPK, T, p, a)
 // `memory[addr + off] += first(...)`; n: the operands of first (its inputs, addr and off).
 // (Only add: the rmw is formed from a load that was the last instruction, so the value
 // added, computed before it, can only be its right operand, and `t - load` is no rmw.)
@@ -295,6 +306,7 @@
   WEFT_FRMW(f64, f64_load_f64_mul, 5) WEFT_FRMW(f32, f32_mul, 4)                              \
   WEFT_FRMW(f32, f32_mul_f32_mul, 5) WEFT_FRMW(f32, f32_load_f32_mul, 5)                      \
   WEFT_FCHAIN(u32, i32) WEFT_FCHAIN(u64, i64)                                                 \
+  WEFT_KEEP_OPS_A(WEFT_KEEP_ROW, u32, i32)                                                    \
   WEFT_FTHEN_BR(i32_store8_add, 4) WEFT_FTHEN_BR(i32_store_add, 4)                            \
   WEFT_FTHEN_BR(i32_store8, 3) WEFT_FTHEN_BR(i32_store, 3)                                    \
   WEFT_FTHEN_BR(f64_store, 3) WEFT_FTHEN_BR(i32_store_scaled, 5)

@@ -899,6 +899,14 @@ template <class M>
     wr<T>(fp, OP(0), APPLY(b, t_, rd<T>(fp, OP(4))));                              \
     NEXT(5);                                                                       \
   }
+// t is written before c is read, as the two instructions did: c may be t's local.
+#define WEFT_FUSED_HANDLER_pair_keep(T, a, b, x, name, n)                         \
+  WEFT_HANDLER(name) {                                                             \
+    T t_ = num::a(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
+    wr<T>(fp, OP(4), t_);                                                          \
+    wr<T>(fp, OP(0), num::b(t_, rd<T>(fp, OP(3))));                                \
+    NEXT(5);                                                                       \
+  }
 #define WEFT_FUSED_HANDLER_pair(T, a, b, x, name, n) WEFT_PAIR_HANDLER(T, a, b, name, WEFT_APPLY)
 #define WEFT_FUSED_HANDLER_pair_r(T, a, b, x, name, n) WEFT_PAIR_HANDLER(T, a, b, name, WEFT_APPLY_R)
 #define WEFT_FUSED_HANDLER_load(T, l, b, x, name, n) WEFT_LOAD_OP_HANDLER(T, b, name, WEFT_APPLY)

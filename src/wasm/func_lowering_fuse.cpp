@@ -24,7 +24,7 @@ namespace {
 /// The kinds of WEFT_FUSED_OPS (interp/code.hpp says what each one fuses).
 enum class FuseKind : uint8_t {
   pair, pair_r, load, load_r, load_add, load_add_r, store, rmw, branch, branch_z, select, scaled,
-  rmw_of, chain, then_br
+  rmw_of, chain, then_br, pair_keep
 };
 
 struct Fusion {
@@ -132,6 +132,34 @@ void FuncLowering::restart_instruction(size_t start, IOp op) {
 
 bool FuncLowering::fuse_binary(IOp op, const StackEntry (&args)[3], ValType result) {
   const FusionTable& table = fusion_table();
+  // The left operand (or either, when op commutes) reads a local the last instruction, a
+  // binary operator, just wrote: both in one handler, which still writes the local.
+  for (int side = 0; side < 2 && !dead() && m_last_start != k_no_start; ++side) {
+    if (side == 1 && !commutes(op)) break;
+    const StackEntry& e = args[side];
+    if (e.src == e.home || e.src >= m_locals_end || is_const_slot(e.src)) continue;
+    if (m_code.size() - m_last_start != interp::handler_size + 3 * interp::operand_size) break;
+    const void* h;
+    std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
+    std::optional<IOp> first = table.iop_of(h);
+    std::optional<IOp> fused = first ? table.fused(FuseKind::pair_keep, *first, op) : std::nullopt;
+    if (!fused) break;
+    const size_t fields = m_last_start + interp::handler_size;
+    const Field t = field_at(fields), a = field_at(fields + 4), b = field_at(fields + 8);
+    if (t != slot_field(e.src)) continue;
+    const Field c = slot_field(args[1 - side].src);
+    const size_t start = m_last_start;
+    restart_instruction(start, *fused);
+    push(result);
+    size_t dst_field = m_code.size();
+    emit_slot(m_stack.back().home);
+    emit_field(a);
+    emit_field(b);
+    emit_field(c);
+    emit_field(t);
+    mark_producer(dst_field);
+    return true;
+  }
   for (int side = 0; side < 2; ++side) {
     // The producer's result is the left operand; or the right one, when `op` commutes or
     // has a form with its operands the other way round (sub, div: `c - t`).

@@ -559,14 +559,15 @@ namespace {
 
 TEST(fusion, two_additions_in_a_row) {
   // (local.set 0 (i32.add a b)) (local.set 1 (i32.add X d)) (i32.sub (local.get 0) (local.get 1))
-  // X is c (independent) or local 0 (the first sum: the second add must see it).
+  // X is c (independent) or local 0 (the first sum: the second add must see it, and the
+  // two become the pair that keeps its first sum in the local).
   Harness h;
   for (bool dependent : {false, true}) {
     const Bytes first = cat({get(0), get(1), {0x6a}, local_set(0)});
     const Bytes second = cat({get(dependent ? 0 : 2), get(3), {0x6a}, local_set(1)});
     const Bytes tail = cat({get(0), get(1), {0x6b}});
     h.add(dependent ? "dependent" : "independent", {i32, i32, i32, i32}, i32, cat({first, second, tail}),
-          cat({first, no_fuse, second, tail}), "i32_add_x2");
+          cat({first, no_fuse, second, tail}), dependent ? "i32_add_i32_add_keep" : "i32_add_x2");
   }
   std::vector<weft::Value> values = edge_values(i32);
   h.run({values, values, values, values});
@@ -802,6 +803,34 @@ TEST(fusion, store_then_the_loop_closing_branch) {
   for (int32_t n : {0, 8, 16008, 65536}) ns.push_back(weft::Value::i32(n));
   for (int32_t step : {1, 4, 7}) steps.push_back(weft::Value::i32(step));
   h.run({is, ns, steps});
+}
+
+}  // namespace
+
+namespace {
+
+TEST(fusion, pairs_whose_first_result_stays_in_a_local) {
+  // (i32.xor (local.tee 0 (a OP1 b)) c) OP2 ..., then + local 0: the local is still written.
+  const std::vector<Op> ops = {{"add", 0x6a, true}, {"sub", 0x6b, false}, {"and", 0x71, true}, {"or", 0x72, true},
+                               {"xor", 0x73, true}, {"shl", 0x74, false}, {"shr_u", 0x76, false}};
+  Harness h;
+  for (const Op& a : ops) {
+    for (const Op& b : ops) {
+      std::string n = std::string("i32_") + a.name + "_i32_" + b.name + "_keep";
+      const Bytes first = cat({get(0), get(1), {a.code, 0x22, 0x00}});
+      const Bytes tail = cat({get(0), {0x6a}});
+      h.add(n, {i32, i32, i32}, i32, cat({first, get(2), {b.code}, tail}),
+            cat({first, no_fuse, get(2), {b.code}, tail}), n);
+      if (b.commutes)  // c OP2 t: the local is the right operand
+        h.add("swapped_" + n, {i32, i32, i32}, i32, cat({get(2), first, {b.code}, tail}),
+              cat({get(2), first, no_fuse, {b.code}, tail}), n);
+    }
+  }
+  // c is the local itself: (local.tee 0 (a OP1 b)) OP2 (local.get 0)
+  h.add("same_local", {i32, i32, i32}, i32, cat({get(0), get(1), {0x6b, 0x22, 0x00}, get(0), {0x74}}),
+        cat({get(0), get(1), {0x6b, 0x22, 0x00}, no_fuse, get(0), {0x74}}), "i32_sub_i32_shl_keep");
+  std::vector<weft::Value> values = edge_values(i32);
+  h.run({values, values, values});
 }
 
 }  // namespace
