@@ -113,6 +113,8 @@
   X(i32_add_br_table, 3) /* a b count, then off[count] off_default: br_table on a + b */ \
   /* d a b off c count, then the table: d = load8(a + b + off), br_table on d + c */        \
   X(i32_load8_s_add_br_table, 6)                                                          \
+  /* d1 a1 b1 d2 a2 b2 off1 off2 c: d1 = a1 + b1, d2 = a2 + b2, mem[d1 + off1] += mem[d2 + off2] * c */ \
+  X(i32_add_x2_f64_load_f64_mul_f64_add_mem, 9)                                           \
   X(i32_load8_u_add_br_table, 6)                                                          \
   /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
   X(const128, 5)      /* dst bits[4] (low word first) */                 \
@@ -167,6 +169,8 @@
 //           memory[addr + off] op= first(...), e.g. the `c[j] += a * b[j]` of linear algebra
 //   chain   the sums of rotations of SHA-2 (Σ and σ): `t = rotl a k1; d = rotl(a, k2) ^ t`
 //           -> `rotl2_xor d a k1 k2`, and a third rotation or shift of the same a the same way
+//   absorb  `t = prev ins...; d = cur ... t ...` -> `merged d <cur's other fields> ins...`:
+//           the table lookups of a CRC, `table[((c & m) ^ x) << 2]`, and `(c >> 8) ^` them
 //   then_br a store, then the add-compare-branch that closes its loop:
 //           `store... ; add_br d x y c off` -> `store_add_br ... d x y c off`
 // No operator here traps; loads and stores trap as they would alone.
@@ -309,7 +313,11 @@
   WEFT_KEEP_OPS_A(WEFT_KEEP_ROW, u32, i32)                                                    \
   WEFT_FTHEN_BR(i32_store8_add, 4) WEFT_FTHEN_BR(i32_store_add, 4)                            \
   WEFT_FTHEN_BR(i32_store8, 3) WEFT_FTHEN_BR(i32_store, 3)                                    \
-  WEFT_FTHEN_BR(f64_store, 3) WEFT_FTHEN_BR(i32_store_scaled, 5)
+  WEFT_FTHEN_BR(f64_store, 3) WEFT_FTHEN_BR(i32_store_scaled, 5)                              \
+  WEFT_FUSED(absorb, u32, i32_and_i32_xor, i32_load_scaled, _, i32_table_and_xor, 7)          \
+  WEFT_FUSED(absorb, u32, i32_xor_i32_and, i32_load_scaled, _, i32_table_xor_and, 7)          \
+  WEFT_FUSED(absorb, u32, i32_table_and_xor, i32_shr_u_i32_xor, _, i32_shr_u_xor_table_and_xor, 9) \
+  WEFT_FUSED(absorb, u32, i32_table_xor_and, i32_shr_u_i32_xor, _, i32_shr_u_xor_table_xor_and, 9)
 
 namespace weft::interp {
 

@@ -1029,6 +1029,50 @@ template <class M>
 #define WEFT_RMW_OF_VALUE_f32_load_f32_mul(T) WEFT_RMW_OF_VALUE_LOAD(T)
 #define WEFT_RMW_APPLY_f64_add_mem(m, v) num::f64_add(m, v)
 #define WEFT_RMW_APPLY_f32_add_mem(m, v) num::f32_add(m, v)
+// absorb: a CRC's table lookup `table[((a op1 b) op2 c) << k + base + off]`, with the
+// operands [d k base off a b c]; and `d = (x >> s) ^ lookup` with [d x s k base off a b c].
+#define WEFT_TABLE_LOOKUP(v, k, base, off, idx)                                              \
+  u32 v;                                                                                     \
+  {                                                                                          \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>((idx << (rd<u32>(fp, OP(k)) & 31)) + \
+                                                         rd<u32>(fp, OP(base)))) + OP(off);   \
+    if (ea + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                        \
+    v = load_mem<u32>(mem + ea);                                                             \
+  }
+#define WEFT_INDEX_and_xor(i) ((rd<u32>(fp, OP(i)) & rd<u32>(fp, OP(i + 1))) ^ rd<u32>(fp, OP(i + 2)))
+#define WEFT_INDEX_xor_and(i) ((rd<u32>(fp, OP(i)) ^ rd<u32>(fp, OP(i + 1))) & rd<u32>(fp, OP(i + 2)))
+#define WEFT_FUSED_HANDLER_absorb(T, first, second, x, name, n) WEFT_ABSORB_##name()
+#define WEFT_ABSORB_TABLE(name, shape)                                             \
+  WEFT_HANDLER(name) {                                                             \
+    WEFT_TABLE_LOOKUP(v_, 1, 2, 3, WEFT_INDEX_##shape(4));                          \
+    wr<u32>(fp, OP(0), v_);                                                        \
+    NEXT(7);                                                                       \
+  }
+#define WEFT_ABSORB_SHR_XOR_TABLE(name, shape)                                     \
+  WEFT_HANDLER(name) {                                                             \
+    WEFT_TABLE_LOOKUP(v_, 3, 4, 5, WEFT_INDEX_##shape(6));                          \
+    wr<u32>(fp, OP(0), num::i32_shr_u(rd<u32>(fp, OP(1)), rd<u32>(fp, OP(2))) ^ v_); \
+    NEXT(9);                                                                       \
+  }
+#define WEFT_ABSORB_i32_table_and_xor() WEFT_ABSORB_TABLE(i32_table_and_xor, and_xor)
+#define WEFT_ABSORB_i32_table_xor_and() WEFT_ABSORB_TABLE(i32_table_xor_and, xor_and)
+#define WEFT_ABSORB_i32_shr_u_xor_table_and_xor() WEFT_ABSORB_SHR_XOR_TABLE(i32_shr_u_xor_table_and_xor, and_xor)
+#define WEFT_ABSORB_i32_shr_u_xor_table_xor_and() WEFT_ABSORB_SHR_XOR_TABLE(i32_shr_u_xor_table_xor_and, xor_and)
+// The two address additions, then `mem[d1 + off1] += mem[d2 + off2] * c`, in the order of
+// the instructions: each sum is written before the next operand is read.
+WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
+  const u32 d1 = rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2));
+  wr<u32>(fp, OP(0), d1);
+  const u32 d2 = rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5));
+  wr<u32>(fp, OP(3), d2);
+  uint64_t ea2 = static_cast<uint64_t>(d2) + OP(7);
+  if (ea2 + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
+  const f64 v = num::f64_mul(load_mem<f64>(mem + ea2), rd<f64>(fp, OP(8)));
+  uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(6);
+  if (ea + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
+  store_mem<f64>(mem + ea, num::f64_add(load_mem<f64>(mem + ea), v));
+  NEXT(9);
+}
 // chain: rotations (and a shift) of one value a, xored: SHA-2's Σ and σ functions.
 #define WEFT_FUSED_HANDLER_chain(T, first, second, x, name, n) WEFT_CHAIN_##name(T)
 #define WEFT_ROTL(T, i) std::rotl(a_, static_cast<int>(rd<T>(fp, OP(i)) & (sizeof(T) * 8 - 1)))

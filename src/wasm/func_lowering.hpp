@@ -188,6 +188,9 @@ class FuncLowering {
   /// code.hpp), makes the two one instruction and returns true. `value_field`: the offset,
   /// within cur's operands, of the field that reads the earlier instruction's result.
   bool merge_previous(uint32_t value_field);
+  /// After merge_previous: the two address additions before a product added into memory
+  /// join it (interp::IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem).
+  bool merge_address_adds();
 
   // ---- control
   Result<BlockType> read_block_type();

@@ -24,7 +24,7 @@ namespace {
 /// The kinds of WEFT_FUSED_OPS (interp/code.hpp says what each one fuses).
 enum class FuseKind : uint8_t {
   pair, pair_r, load, load_r, load_add, load_add_r, store, rmw, branch, branch_z, select, scaled,
-  rmw_of, chain, then_br, pair_keep
+  rmw_of, chain, then_br, pair_keep, absorb
 };
 
 struct Fusion {
@@ -329,9 +329,10 @@ bool FuncLowering::merge_previous(uint32_t value_field) {
   std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
   std::optional<IOp> prev = table.iop_of(h);
   if (!cur || !prev) return false;
-  std::optional<IOp> kind_rmw = table.fused(FuseKind::rmw_of, *prev, *cur);
+  std::optional<IOp> kind_absorb = table.fused(FuseKind::rmw_of, *prev, *cur);
+  if (!kind_absorb) kind_absorb = table.fused(FuseKind::absorb, *prev, *cur);
   std::optional<IOp> kind_chain = table.fused(FuseKind::chain, *prev, *cur);
-  if (!kind_rmw && !kind_chain) return false;
+  if (!kind_absorb && !kind_chain) return false;
   const uint32_t prev_fields = interp::iop_operands(*prev);
   const uint32_t cur_fields = interp::iop_operands(*cur);
   if (m_last_start - m_prev_start != interp::handler_size + prev_fields * interp::operand_size ||
@@ -343,16 +344,22 @@ bool FuncLowering::merge_previous(uint32_t value_field) {
   const Field c = p[0];
   if (c.kind != 1 || q[value_field] != c) return false;
   // No other input of cur may name c: cur read the value prev wrote there, and the merged
-  // instruction never writes it. (A chain's field 0 is its destination.)
-  for (uint32_t i = kind_chain ? 1 : 0; i < cur_fields; ++i)
+  // instruction never writes it. (Field 0 of a chain, or of a cur that is the producer of
+  // the value on top, is its destination.)
+  const bool produces = m_producer_field == m_last_start + interp::handler_size;
+  for (uint32_t i = kind_chain || produces ? 1 : 0; i < cur_fields; ++i)
     if (i != value_field && q[i] == c) return false;
   const size_t start = m_prev_start;
-  if (kind_rmw) {
-    // `first c ins...; op_mem addr off c` -> `first_op_mem addr off ins...`
-    restart_instruction(start, *kind_rmw);
-    emit_field(q[0]);
-    emit_field(q[1]);
+  if (kind_absorb) {
+    // `prev c ins...; cur ... c ...` -> `merged <cur's fields but c> ins...`: the merged
+    // handler computes prev's value from its inputs, then does cur with it. Its result, if
+    // any, is cur's field 0, as before.
+    restart_instruction(start, *kind_absorb);
+    size_t dst = m_code.size();
+    for (uint32_t i = 0; i < cur_fields; ++i)
+      if (i != value_field) emit_field(q[i]);
     for (uint32_t i = 1; i < prev_fields; ++i) emit_field(p[i]);
+    if (produces) mark_producer(dst);
   } else {
     // `rotl c a k1 [k2]; X_xor d a k c` -> `... d a k1 [k2] k`, rotations of the same a.
     // prev read a before writing c, cur after: c must not be a, nor cur's k.
@@ -367,6 +374,33 @@ bool FuncLowering::merge_previous(uint32_t value_field) {
   m_last_start = start;
   m_prev_start = m_prev2_start;
   m_prev2_start = k_no_start;
+  merge_address_adds();
+  return true;
+}
+
+bool FuncLowering::merge_address_adds() {
+  // `i32_add_x2 d1 a1 b1 d2 a2 b2; f64_load_f64_mul_f64_add_mem d1 off1 d2 off2 c` (the two
+  // addresses of `c[j] += x * b[j]`, in locals or temporaries): one handler, which still
+  // writes d1 and d2.
+  if (dead() || m_last_start == k_no_start || m_prev_start == k_no_start) return false;
+  const void* h;
+  std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
+  if (h != m_handlers[static_cast<size_t>(IOp::i32_add_x2)]) return false;
+  std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
+  if (h != m_handlers[static_cast<size_t>(IOp::f64_load_f64_mul_f64_add_mem)]) return false;
+  if (m_last_start - m_prev_start != interp::handler_size + 6 * interp::operand_size ||
+      m_code.size() - m_last_start != interp::handler_size + 5 * interp::operand_size)
+    return false;
+  Field p[6], q[5];
+  for (uint32_t i = 0; i < 6; ++i) p[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
+  for (uint32_t i = 0; i < 5; ++i) q[i] = field_at(m_last_start + interp::handler_size + 4 * i);
+  if (q[0] != p[0] || q[2] != p[3] || p[0] == p[3]) return false;
+  const size_t start = m_prev_start;
+  restart_instruction(start, IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem);
+  for (Field f : {p[0], p[1], p[2], p[3], p[4], p[5], q[1], q[3], q[4]}) emit_field(f);
+  forget_producer();
+  m_last_start = start;
+  m_prev_start = m_prev2_start = k_no_start;
   return true;
 }
 

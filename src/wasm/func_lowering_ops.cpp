@@ -96,6 +96,7 @@ Result<void> FuncLowering::lower_generic(Op op) {
         std::memcpy(m_code.data() + dst_field - interp::handler_size, &*fused, sizeof(void*));
         emit_u32(offset);
         mark_producer(dst_field);
+        merge_previous(1);  // a table lookup at an index just computed
         return {};
       }
       emit_op(iop);

@@ -834,3 +834,55 @@ TEST(fusion, pairs_whose_first_result_stays_in_a_local) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, crc_table_lookups) {
+  // memory[0, 2048) filled with c's low byte; then table[((c & 255) ^ x) << k + base] (or
+  // ((c ^ x) & 255)), alone and as `(c >> 8) ^ lookup`, CRC-32's step.
+  const Bytes fill = {0x41, 0x00, 0x20, 0x00, 0x41, 0x80, 0x10, 0xfc, 0x0b, 0x00};
+  auto lookup = [](bool and_first, uint8_t k, bool fuse) {
+    const Bytes index = and_first ? cat({get(0), {0x41, 0xff, 0x01, 0x71}, get(1), {0x73}})
+                                  : cat({get(0), get(1), {0x73, 0x41, 0xff, 0x01, 0x71}});
+    return cat({index, fuse ? Bytes{} : no_fuse, {0x41, k, 0x74}, get(2), {0x6a, 0x28, 0x02, 0x00}});
+  };
+  Harness h;
+  for (bool and_first : {true, false}) {
+    const std::string shape = and_first ? "and_xor" : "xor_and";
+    for (uint8_t k : {2, 34}) {
+      const std::string n = "table_" + shape + "_" + std::to_string(k);
+      h.add(n, {i32, i32, i32}, i32, cat({fill, lookup(and_first, k, true)}),
+            cat({fill, lookup(and_first, k, false)}), "i32_table_" + shape);
+      const Bytes step_tail = cat({get(0), {0x41, 0x08, 0x76, 0x73}});
+      h.add("step_" + n, {i32, i32, i32}, i32, cat({fill, lookup(and_first, k, true), step_tail}),
+            cat({fill, lookup(and_first, k, false), no_fuse, step_tail}), "i32_shr_u_xor_table_" + shape);
+    }
+  }
+  std::vector<weft::Value> cs, xs, bases;
+  for (int32_t c : {0, 0x12345678, -1, 0x7f}) cs.push_back(weft::Value::i32(c));
+  for (int32_t x : {0, 1, 0xff, 0x1234}) xs.push_back(weft::Value::i32(x));
+  for (int32_t b : {0, 1000, 64512, 65532, -4}) bases.push_back(weft::Value::i32(b));
+  h.run({cs, xs, bases});
+}
+
+TEST(fusion, address_additions_joined_to_a_product_added_into_memory) {
+  // memory filled with 0x40; p = j + p; q = j + q; memory[p + 16] += x * memory[q + 8]
+  // (matmul's inner loop: `c[j] += a * b[j]`, with both addresses in locals).
+  const Bytes fill = {0x41, 0x00, 0x41, 0xc0, 0x00, 0x41, 0x80, 0x80, 0x04, 0xfc, 0x0b, 0x00};
+  auto body = [&](bool fuse) {
+    // memory[j + q + 8] = 3.0, so that the two offsets read different values
+    const Bytes three = cat({get(0), get(2), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x08, 0x40, 0x39, 0x03, 0x08}});
+    return cat({fill, three, get(0), get(1), {0x6a, 0x22, 0x01}, fuse ? Bytes{} : no_fuse, get(3), get(0), get(2),
+                {0x6a, 0x22, 0x02, 0x2b, 0x03, 0x08, 0xa2}, get(1), {0x2b, 0x03, 0x10, 0xa0, 0x39, 0x03, 0x10},
+                get(1), {0x2b, 0x03, 0x10}});
+  };
+  Harness h;
+  h.add("axpy", {i32, i32, i32, f64}, f64, body(true), body(false), "i32_add_x2_f64_load_f64_mul_f64_add_mem");
+  std::vector<weft::Value> js, ps, qs;
+  for (int32_t j : {0, 8, 65528, -8}) js.push_back(weft::Value::i32(j));
+  for (int32_t p : {0, 16, 65520}) ps.push_back(weft::Value::i32(p));
+  for (int32_t q : {0, 24, 65535}) qs.push_back(weft::Value::i32(q));
+  h.run({js, ps, qs, edge_values(f64)});
+}
+
+}  // namespace
