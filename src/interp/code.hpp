@@ -171,6 +171,7 @@
 //           -> `rotl2_xor d a k1 k2`, and a third rotation or shift of the same a the same way
 //   absorb  `t = prev ins...; d = cur ... t ...` -> `merged d <cur's other fields> ins...`:
 //           the table lookups of a CRC, `table[((c & m) ^ x) << 2]`, and `(c >> 8) ^` them
+//   add_addr `i32_add d a b; X_mem d off ...` (d a local) -> `i32_add_X_mem d a b off ...`
 //   then_br a store, then the add-compare-branch that closes its loop:
 //           `store... ; add_br d x y c off` -> `store_add_br ... d x y c off`
 // No operator here traps; loads and stores trap as they would alone.
@@ -223,10 +224,16 @@
   F(T, a, p##_add) F(T, a, p##_sub) F(T, a, p##_and) F(T, a, p##_or) F(T, a, p##_xor)        \
   F(T, a, p##_shl) F(T, a, p##_shr_u)
 #define WEFT_KEEP_ROW(T, p, a) WEFT_KEEP_OPS_B(WEFT_FPK, T, p, a)
-// `memory[addr + off] += first(...)`; n: the operands of first (its inputs, addr and off).
-// (Only add: the rmw is formed from a load that was the last instruction, so the value
-// added, computed before it, can only be its right operand, and `t - load` is no rmw.)
-#define WEFT_FRMW(T, first, n) WEFT_FUSED(rmw_of, T, first, T##_add_mem, _, first##_##T##_add_mem, n)
+// `memory[addr + off] op= first(...)`, op add or sub; n: the operands (addr, off and
+// first's inputs). The add_addr forms compute addr as a sum into a local first:
+// [d a b off inputs...].
+#define WEFT_FRMW(T, first, n)                                                                \
+  WEFT_FUSED(rmw_of, T, first, T##_add_mem, _, first##_##T##_add_mem, n)                     \
+  WEFT_FUSED(rmw_of, T, first, T##_sub_mem, _, first##_##T##_sub_mem, n)                     \
+  WEFT_FUSED(add_addr, T, i32_add, first##_##T##_add_mem, (first, T##_add_mem),                 \
+             i32_add_##first##_##T##_add_mem, n + 2)                                           \
+  WEFT_FUSED(add_addr, T, i32_add, first##_##T##_sub_mem, (first, T##_sub_mem),                 \
+             i32_add_##first##_##T##_sub_mem, n + 2)
 #define WEFT_FCHAIN(T, p)                                                                     \
   WEFT_FUSED(chain, T, p##_rotl, p##_rotl_##p##_xor, _, p##_rotl2_xor, 4)                     \
   WEFT_FUSED(chain, T, p##_rotl2_xor, p##_rotl_##p##_xor, _, p##_rotl3_xor, 5)                \

@@ -1000,35 +1000,49 @@ template <class M>
 // rmw_of: the value of the first instruction, from its inputs at operands 2 on, then the
 // read-modify-write `memory[addr + off] op= value` (operands 0 and 1). The first's load, if
 // any, is checked and done before the read-modify-write's, as the two instructions were.
-#define WEFT_VALUE_f64_mul(T) num::f64_mul(rd<T>(fp, OP(2)), rd<T>(fp, OP(3)))
-#define WEFT_VALUE_f32_mul(T) num::f32_mul(rd<T>(fp, OP(2)), rd<T>(fp, OP(3)))
-#define WEFT_VALUE_f64_mul_f64_mul(T) \
-  num::f64_mul(num::f64_mul(rd<T>(fp, OP(2)), rd<T>(fp, OP(3))), rd<T>(fp, OP(4)))
-#define WEFT_VALUE_f32_mul_f32_mul(T) \
-  num::f32_mul(num::f32_mul(rd<T>(fp, OP(2)), rd<T>(fp, OP(3))), rd<T>(fp, OP(4)))
-#define WEFT_FUSED_HANDLER_rmw_of(T, first, rmw, x, name, n)                       \
-  WEFT_HANDLER(name) {                                                             \
-    WEFT_RMW_OF_VALUE_##first(T);                                                  \
-    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(1);               \
-    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);       \
-    store_mem<T>(mem + ea, WEFT_RMW_APPLY_##rmw(load_mem<T>(mem + ea), v_));       \
-    NEXT(n);                                                                       \
-  }
-#define WEFT_RMW_OF_VALUE_f64_mul(T) const T v_ = WEFT_VALUE_f64_mul(T)
-#define WEFT_RMW_OF_VALUE_f32_mul(T) const T v_ = WEFT_VALUE_f32_mul(T)
-#define WEFT_RMW_OF_VALUE_f64_mul_f64_mul(T) const T v_ = WEFT_VALUE_f64_mul_f64_mul(T)
-#define WEFT_RMW_OF_VALUE_f32_mul_f32_mul(T) const T v_ = WEFT_VALUE_f32_mul_f32_mul(T)
-#define WEFT_RMW_OF_VALUE_LOAD(T)                                                  \
+// rmw_of: the value of the first instruction, from its inputs at operands B on, then the
+// read-modify-write `memory[addr + off] op= value` (operands 0 and 1). The first's load, if
+// any, is checked and done before the read-modify-write's, as the two instructions were.
+#define WEFT_RMW_OF_VALUE_f64_mul(T, B) const T v_ = num::f64_mul(rd<T>(fp, OP(B)), rd<T>(fp, OP(B + 1)))
+#define WEFT_RMW_OF_VALUE_f32_mul(T, B) const T v_ = num::f32_mul(rd<T>(fp, OP(B)), rd<T>(fp, OP(B + 1)))
+#define WEFT_RMW_OF_VALUE_f64_mul_f64_mul(T, B) \
+  const T v_ = num::f64_mul(num::f64_mul(rd<T>(fp, OP(B)), rd<T>(fp, OP(B + 1))), rd<T>(fp, OP(B + 2)))
+#define WEFT_RMW_OF_VALUE_f32_mul_f32_mul(T, B) \
+  const T v_ = num::f32_mul(num::f32_mul(rd<T>(fp, OP(B)), rd<T>(fp, OP(B + 1))), rd<T>(fp, OP(B + 2)))
+#define WEFT_RMW_OF_VALUE_LOAD(T, B)                                               \
   T v_;                                                                            \
   {                                                                                \
-    uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(2))) + OP(3);              \
+    uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(B))) + OP(B + 1);          \
     if (ea2 + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);      \
-    v_ = num::T##_mul(load_mem<T>(mem + ea2), rd<T>(fp, OP(4)));                   \
+    v_ = num::T##_mul(load_mem<T>(mem + ea2), rd<T>(fp, OP(B + 2)));               \
   }
-#define WEFT_RMW_OF_VALUE_f64_load_f64_mul(T) WEFT_RMW_OF_VALUE_LOAD(T)
-#define WEFT_RMW_OF_VALUE_f32_load_f32_mul(T) WEFT_RMW_OF_VALUE_LOAD(T)
+#define WEFT_RMW_OF_VALUE_f64_load_f64_mul(T, B) WEFT_RMW_OF_VALUE_LOAD(T, B)
+#define WEFT_RMW_OF_VALUE_f32_load_f32_mul(T, B) WEFT_RMW_OF_VALUE_LOAD(T, B)
 #define WEFT_RMW_APPLY_f64_add_mem(m, v) num::f64_add(m, v)
 #define WEFT_RMW_APPLY_f32_add_mem(m, v) num::f32_add(m, v)
+#define WEFT_RMW_APPLY_f64_sub_mem(m, v) num::f64_sub(m, v)
+#define WEFT_RMW_APPLY_f32_sub_mem(m, v) num::f32_sub(m, v)
+// A = the operand index of addr (off follows), B = of first's inputs.
+#define WEFT_RMW_OF_BODY(T, first, rmw, A, B)                                      \
+  WEFT_RMW_OF_VALUE_##first(T, B);                                                 \
+  uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(A))) + OP(A + 1);             \
+  if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);         \
+  store_mem<T>(mem + ea, WEFT_RMW_APPLY_##rmw(load_mem<T>(mem + ea), v_))
+#define WEFT_FUSED_HANDLER_rmw_of(T, first, rmw, x, name, n) \
+  WEFT_HANDLER(name) {                                       \
+    WEFT_RMW_OF_BODY(T, first, rmw, 0, 2);                   \
+    NEXT(n);                                                 \
+  }
+// add_addr: `d = a + b` is written to d first, then the rmw_of at d: [d a b off inputs...].
+#define WEFT_ID(...) __VA_ARGS__
+#define WEFT_FUSED_HANDLER_add_addr(T, add, r, x, name, n) WEFT_ADD_ADDR_I(T, name, n, WEFT_ID x)
+#define WEFT_ADD_ADDR_I(...) WEFT_ADD_ADDR_J(__VA_ARGS__)
+#define WEFT_ADD_ADDR_J(T, name, n, first, rmw)                                    \
+  WEFT_HANDLER(name) {                                                             \
+    wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));                   \
+    WEFT_RMW_OF_BODY(T, first, rmw, 0, 4);                                         \
+    NEXT(n);                                                                       \
+  }
 // absorb: a CRC's table lookup `table[((a op1 b) op2 c) << k + base + off]`, with the
 // operands [d k base off a b c]; and `d = (x >> s) ^ lookup` with [d x s k base off a b c].
 #define WEFT_TABLE_LOOKUP(v, k, base, off, idx)                                              \

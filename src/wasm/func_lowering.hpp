@@ -191,6 +191,12 @@ class FuncLowering {
   /// After merge_previous: the two address additions before a product added into memory
   /// join it (interp::IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem).
   bool merge_address_adds();
+  /// After merge_previous: an i32.add into a local just before a read-modify-write at that
+  /// local's address joins it (the add_addr kind of code.hpp).
+  bool merge_address_add();
+  /// From fuse_store, `op t a b; store addr t off` where a was loaded from the same address
+  /// two instructions back: the load moves after the one between, and all is `op_mem`.
+  bool fuse_load_op_store(interp::IOp store, const StackEntry& addr, uint32_t offset, interp::IOp op);
 
   // ---- control
   Result<BlockType> read_block_type();

@@ -12,6 +12,7 @@
 // which pairs are worth a handler was decided with the dispatch profile of bench/
 // (docs/RATIONALE.md).
 #include <unordered_map>
+#include <vector>
 
 #include "wasm/func_lowering.hpp"
 
@@ -24,7 +25,7 @@ namespace {
 /// The kinds of WEFT_FUSED_OPS (interp/code.hpp says what each one fuses).
 enum class FuseKind : uint8_t {
   pair, pair_r, load, load_r, load_add, load_add_r, store, rmw, branch, branch_z, select, scaled,
-  rmw_of, chain, then_br, pair_keep, absorb
+  rmw_of, chain, then_br, pair_keep, absorb, add_addr
 };
 
 struct Fusion {
@@ -48,7 +49,28 @@ class FusionTable {
     const void* const* handlers = interp::handler_table();
     for (size_t i = 0; i < interp::iop_count; ++i)
       m_by_handler.emplace(handlers[i], static_cast<IOp>(i));
-    for (const Fusion& f : fusions) m_fused.emplace(key(f.kind, f.first, f.second), f.fused);
+    m_fused.reserve(std::size(fusions));
+    m_parts.assign(interp::iop_count, -1);
+    m_pure.assign(interp::iop_count, false);
+    for (size_t i = 0; i < std::size(fusions); ++i) {
+      const Fusion& f = fusions[i];
+      m_fused.emplace(key(f.kind, f.first, f.second), f.fused);
+      m_parts[static_cast<size_t>(f.fused)] = static_cast<int32_t>(i);
+      // Operators of pairs never trap nor touch memory, and neither do their pairs.
+      if (f.kind == FuseKind::pair || f.kind == FuseKind::pair_r) {
+        m_pure[static_cast<size_t>(f.first)] = true;
+        m_pure[static_cast<size_t>(f.second)] = true;
+        m_pure[static_cast<size_t>(f.fused)] = true;
+      }
+    }
+  }
+  /// Whether `op` writes only its destination slot, reads only slots, and never traps.
+  bool pure(IOp op) const { return m_pure[static_cast<size_t>(op)]; }
+  /// What superinstruction `op` is made of.
+  std::optional<Fusion> parts(IOp op) const {
+    int32_t i = m_parts[static_cast<size_t>(op)];
+    if (i < 0) return std::nullopt;
+    return fusions[i];
   }
   std::optional<IOp> iop_of(const void* handler) const {
     auto it = m_by_handler.find(handler);
@@ -68,6 +90,8 @@ class FusionTable {
   }
   std::unordered_map<const void*, IOp> m_by_handler;
   std::unordered_map<uint64_t, IOp> m_fused;
+  std::vector<bool> m_pure;       ///< by IOp
+  std::vector<int32_t> m_parts;   ///< by IOp: its index in fusions, or -1
 };
 
 const FusionTable& fusion_table() {
@@ -227,6 +251,7 @@ bool FuncLowering::fuse_store(IOp store, const StackEntry& addr, const StackEntr
       return true;
     }
   }
+  if (fuse_load_op_store(store, addr, offset, *first)) return true;
   std::optional<IOp> fused = table.fused(FuseKind::store, *first, store);
   if (!fused) return false;
   // `op t a b; store addr t off` -> `op_store addr a b off`. The address was computed
@@ -374,7 +399,125 @@ bool FuncLowering::merge_previous(uint32_t value_field) {
   m_last_start = start;
   m_prev_start = m_prev2_start;
   m_prev2_start = k_no_start;
-  merge_address_adds();
+  if (!merge_address_adds()) merge_address_add();
+  return true;
+}
+
+bool FuncLowering::fuse_load_op_store(IOp store, const StackEntry& addr, uint32_t offset, IOp op) {
+  // `load a addr off; mid ...; op t a b; store addr t off` (`p->x -= expr`: the load comes
+  // first, expr between) -> `mid ...; op_mem addr off b`. The load moves after mid, which
+  // is sound when mid neither writes memory nor traps and writes neither addr nor a.
+  if (m_last_start == k_no_start || m_prev_start == k_no_start ||
+      m_producer_field != m_last_start + interp::handler_size)
+    return false;
+  const FusionTable& table = fusion_table();
+  const void* h;
+  if (std::optional<Fusion> pair = table.parts(op);
+      pair && (pair->kind == FuseKind::pair || pair->kind == FuseKind::pair_r)) {
+    // mid and op became the pair `op t x y a` (t = (x mid y) op a, or a op (x mid y) for
+    // pair_r) -> `mid t x y; op_mem addr off t`, where op must commute for `pair`.
+    std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
+    std::optional<IOp> load = table.iop_of(h);
+    if (!load || (pair->kind == FuseKind::pair && !commutes(pair->second))) return false;
+    std::optional<IOp> load_op = table.fused(FuseKind::load, *load, pair->second);
+    std::optional<IOp> rmw = load_op ? table.fused(FuseKind::rmw, *load_op, store) : std::nullopt;
+    if (!rmw || m_last_start - m_prev_start != interp::handler_size + 3 * interp::operand_size ||
+        m_code.size() - m_last_start != interp::handler_size + 4 * interp::operand_size)
+      return false;
+    const size_t load_fields = m_prev_start + interp::handler_size;
+    const Field a = field_at(load_fields), address = slot_field(addr.src);
+    if (a.kind != 1 || field_at(load_fields + 4) != address || field_at(load_fields + 8) != Field{offset, 0})
+      return false;
+    const size_t op_fields = m_last_start + interp::handler_size;
+    const Field t = field_at(op_fields), x = field_at(op_fields + 4), y = field_at(op_fields + 8);
+    if (field_at(op_fields + 12) != a || x == a || y == a || t == address || t.kind != 1) return false;
+    const size_t start = m_prev_start;
+    const size_t before = m_prev2_start;  // the instruction before the load, if known
+    restart_instruction(start, pair->first);
+    emit_field(t);
+    emit_field(x);
+    emit_field(y);
+    const size_t rmw_start = m_code.size();
+    restart_instruction(rmw_start, *rmw);
+    emit_field(address);
+    emit_u32(offset);
+    emit_field(t);
+    forget_producer();
+    m_prev2_start = before;
+    m_prev_start = start;
+    m_last_start = rmw_start;
+    merge_previous(2);
+    return true;
+  }
+  if (m_prev2_start == k_no_start) return false;
+  std::memcpy(&h, m_code.data() + m_prev2_start, sizeof h);
+  std::optional<IOp> load = table.iop_of(h);
+  std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
+  std::optional<IOp> mid = table.iop_of(h);
+  if (!load || !mid || !table.pure(*mid)) return false;
+  std::optional<IOp> load_op = table.fused(FuseKind::load, *load, op);
+  std::optional<IOp> rmw = load_op ? table.fused(FuseKind::rmw, *load_op, store) : std::nullopt;
+  if (!rmw) return false;
+  const uint32_t mid_fields = interp::iop_operands(*mid);
+  if (m_prev_start - m_prev2_start != interp::handler_size + 3 * interp::operand_size ||
+      m_last_start - m_prev_start != interp::handler_size + mid_fields * interp::operand_size ||
+      m_code.size() - m_last_start != interp::handler_size + 3 * interp::operand_size)
+    return false;
+  const size_t load_fields = m_prev2_start + interp::handler_size;
+  const Field a = field_at(load_fields), load_addr = field_at(load_fields + 4);
+  const Field address = slot_field(addr.src);
+  if (a.kind != 1 || load_addr != address || field_at(load_fields + 8) != Field{offset, 0}) return false;
+  const size_t op_fields = m_last_start + interp::handler_size;
+  Field x = field_at(op_fields + 4), y = field_at(op_fields + 8);
+  if (y == a && commutes(op)) std::swap(x, y);
+  if (x != a || y == a) return false;  // `load op b`, b not the loaded value
+  Field m[8];
+  for (uint32_t i = 0; i < mid_fields; ++i) m[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
+  for (uint32_t i = 0; i < mid_fields; ++i)
+    if (m[i] == a || (i == 0 && m[i] == address)) return false;
+  const size_t start = m_prev2_start;
+  restart_instruction(start, *mid);
+  for (uint32_t i = 0; i < mid_fields; ++i) emit_field(m[i]);
+  const size_t rmw_start = m_code.size();
+  restart_instruction(rmw_start, *rmw);  // appends the handler
+  emit_field(address);
+  emit_u32(offset);
+  emit_field(y);
+  forget_producer();
+  m_prev2_start = k_no_start;
+  m_prev_start = start;
+  m_last_start = rmw_start;
+  merge_previous(2);  // mid may compute b: `memory[addr + off] -= x * y`
+  return true;
+}
+
+bool FuncLowering::merge_address_add() {
+  // `i32_add d a b; X_mem d off ...` where d is a local (a computed address kept for later
+  // use): one handler which writes d, then does X at d.
+  if (dead() || m_last_start == k_no_start || m_prev_start == k_no_start) return false;
+  const FusionTable& table = fusion_table();
+  const void* h;
+  std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
+  if (h != m_handlers[static_cast<size_t>(IOp::i32_add)]) return false;
+  std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
+  std::optional<IOp> cur = table.iop_of(h);
+  std::optional<IOp> merged = cur ? table.fused(FuseKind::add_addr, IOp::i32_add, *cur) : std::nullopt;
+  if (!merged) return false;
+  const uint32_t cur_fields = interp::iop_operands(*cur);
+  if (m_last_start - m_prev_start != interp::handler_size + 3 * interp::operand_size ||
+      m_code.size() - m_last_start != interp::handler_size + cur_fields * interp::operand_size)
+    return false;
+  Field p[3], q[8];
+  for (uint32_t i = 0; i < 3; ++i) p[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
+  for (uint32_t i = 0; i < cur_fields; ++i) q[i] = field_at(m_last_start + interp::handler_size + 4 * i);
+  if (q[0] != p[0]) return false;
+  const size_t start = m_prev_start;
+  restart_instruction(start, *merged);
+  for (Field f : {p[0], p[1], p[2]}) emit_field(f);
+  for (uint32_t i = 1; i < cur_fields; ++i) emit_field(q[i]);
+  forget_producer();
+  m_last_start = start;
+  m_prev_start = m_prev2_start = k_no_start;
   return true;
 }
 

@@ -886,3 +886,80 @@ TEST(fusion, address_additions_joined_to_a_product_added_into_memory) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, load_early_then_modified_and_stored_back) {
+  // memory[a + 8] = v; then `memory[a + 8] = memory[a + 8] OP (x MID y)`, with the load
+  // before x MID y is computed (`p->f -= expr`); back: memory[a + 8]. MID never traps; the
+  // plain form has a label after the load.
+  struct Form {
+    uint8_t type;
+    const char* prefix;
+    uint8_t load, store, align;
+    std::vector<std::pair<const char*, uint8_t>> ops;
+    uint8_t mid;
+    const char* mid_name;
+  };
+  const std::vector<Form> forms = {
+      {i32, "i32", 0x28, 0x36, 2, {{"add", 0x6a}, {"sub", 0x6b}, {"xor", 0x73}}, 0x6c, "i32_mul"},
+      {i64, "i64", 0x29, 0x37, 3, {{"sub", 0x7d}, {"or", 0x84}}, 0x7c, "i64_add"},
+      {f64, "f64", 0x2b, 0x39, 3, {{"sub", 0xa1}, {"add", 0xa0}}, 0xa3, "f64_div"},
+  };
+  for (const Form& f : forms) {
+    Harness h;
+    for (auto [op, code] : f.ops) {
+      const Bytes init = cat({get(0), get(1), {f.store, f.align, 8}});
+      auto body = [&, code = code](bool fuse) {
+        return cat({init, get(0), get(0), {f.load, f.align, 8}, fuse ? Bytes{} : no_fuse, get(1), get(2),
+                    {f.mid, code, f.store, f.align, 8}, get(0), {f.load, f.align, 8}});
+      };
+      std::string n = std::string(f.prefix) + "_" + op + "_mem";
+      h.add(n, {i32, f.type, f.type}, f.type, body(true), body(false), n);
+    }
+    std::vector<weft::Value> addrs;
+    for (int32_t a : {0, 16, 65524, 65528, -4}) addrs.push_back(weft::Value::i32(a));
+    std::vector<weft::Value> values = edge_values(f.type);
+    SCOPED_TRACE(f.prefix);
+    h.run({addrs, values, values});
+    if (::testing::Test::HasFatalFailure()) return;
+  }
+  // A product subtracted: the product joins too (rmw_of), as in n-body's `v -= d * m * mag`.
+  Harness h;
+  const Bytes init = cat({get(0), get(1), {0x39, 0x03, 8}});
+  auto body = [&](bool fuse) {
+    return cat({init, get(0), get(0), {0x2b, 0x03, 8}, fuse ? Bytes{} : no_fuse, get(1), get(2), {0xa2},
+                get(3), {0xa2, 0xa1, 0x39, 0x03, 8}, get(0), {0x2b, 0x03, 8}});
+  };
+  h.add("product", {i32, f64, f64, f64}, f64, body(true), body(false), "f64_mul_f64_mul_f64_sub_mem");
+  std::vector<weft::Value> addrs;
+  for (int32_t a : {0, 65528, -4}) addrs.push_back(weft::Value::i32(a));
+  std::vector<weft::Value> values = edge_values(f64);
+  h.run({addrs, values, values, {values[2], values[8]}});
+}
+
+TEST(fusion, address_sum_kept_in_a_local_then_a_product_added_into_memory) {
+  // (local.tee 0 (i32.add p o)); memory[local 0] += x * y (or -= with the load first);
+  // back: memory[local 0 + 0] + local 0 as f64.
+  Harness h;
+  for (bool sub : {false, true}) {
+    auto body = [&](bool fuse) {
+      const Bytes addr = cat({get(0), get(1), {0x6a, 0x22, 0x00}});
+      const Bytes product = cat({get(2), get(3), {0xa2}});
+      const Bytes rmw = sub ? cat({get(0), {0x2b, 0x03, 0x00}, product, {0xa1, 0x39, 0x03, 0x00}})
+                            : cat({product, get(0), {0x2b, 0x03, 0x00, 0xa0, 0x39, 0x03, 0x00}});
+      // memory[p + o] = 2.5 first: both forms start from the same memory
+      const Bytes init = cat({get(0), get(1), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x04, 0x40, 0x39, 0x03, 0x00}});
+      return cat({init, addr, fuse ? Bytes{} : no_fuse, rmw, get(0), {0x2b, 0x03, 0x00}, get(0), {0xb8, 0xa0}});
+    };
+    std::string n = sub ? "i32_add_f64_mul_f64_sub_mem" : "i32_add_f64_mul_f64_add_mem";
+    h.add(n, {i32, i32, f64, f64}, f64, body(true), body(false), n);
+  }
+  std::vector<weft::Value> ps, os;
+  for (int32_t p : {0, 8, 65528, -8}) ps.push_back(weft::Value::i32(p));
+  for (int32_t o : {0, 16, 1}) os.push_back(weft::Value::i32(o));
+  std::vector<weft::Value> values = edge_values(f64);
+  h.run({ps, os, values, values});
+}
+
+}  // namespace
