@@ -107,7 +107,10 @@
   X(br_i64_nez, 2)    /* a off: jump if a != 0 (64 bits) */              \
   X(copy64x2, 4)      /* d1 s1 d2 s2: two copy64 in a row, in order */   \
   X(copy64_br, 3)     /* d s off: copy64, then br (values carried to a label) */ \
+  X(i32_add_br, 4)    /* d a b off: i32.add, then br (a loop's step, then its jump back) */ \
   X(copy64x2_br, 5)   /* d1 s1 d2 s2 off: copy64x2, then br */           \
+  X(copy64x4, 8)      /* four copy64 in a row, in order (locals rotated by a loop) */ \
+  X(copy64x4_br, 9)   /* copy64x4, then br */                            \
   X(copy64_ret, 2)    /* d s: copy64 (a result to its slot), then ret */ \
   X(i32_add_x2, 6)    /* d1 a1 b1 d2 a2 b2: two i32.add in a row, in order */ \
   X(i32_add_br_table, 3) /* a b count, then off[count] off_default: br_table on a + b */ \

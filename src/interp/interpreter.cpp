@@ -506,6 +506,24 @@ WEFT_HANDLER(copy64_br) {
   std::memcpy(fp + OP(0), fp + OP(1), 8);
   JUMP(2);
 }
+WEFT_HANDLER(copy64x4) {
+  std::memcpy(fp + OP(0), fp + OP(1), 8);
+  std::memcpy(fp + OP(2), fp + OP(3), 8);
+  std::memcpy(fp + OP(4), fp + OP(5), 8);
+  std::memcpy(fp + OP(6), fp + OP(7), 8);
+  NEXT(8);
+}
+WEFT_HANDLER(copy64x4_br) {
+  std::memcpy(fp + OP(0), fp + OP(1), 8);
+  std::memcpy(fp + OP(2), fp + OP(3), 8);
+  std::memcpy(fp + OP(4), fp + OP(5), 8);
+  std::memcpy(fp + OP(6), fp + OP(7), 8);
+  JUMP(8);
+}
+WEFT_HANDLER(i32_add_br) {
+  wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));
+  JUMP(3);
+}
 WEFT_HANDLER(copy64x2_br) {
   std::memcpy(fp + OP(0), fp + OP(1), 8);
   std::memcpy(fp + OP(2), fp + OP(3), 8);
@@ -1082,7 +1100,7 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
   uint64_t ea2 = static_cast<uint64_t>(d2) + OP(7);
   if (ea2 + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
   const f64 v = num::f64_mul(load_mem<f64>(mem + ea2), rd<f64>(fp, OP(8)));
-  uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(6);
+  uint64_t ea = static_cast<uint64_t>(d1) + OP(6);  // d1's slot is not d2's (the lowering checks)
   if (ea + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
   store_mem<f64>(mem + ea, num::f64_add(load_mem<f64>(mem + ea), v));
   NEXT(9);

@@ -194,6 +194,23 @@ void FuncLowering::emit_copy(ValType t, uint32_t dst, uint32_t src) {
     emit_slot(dst);
     emit_slot(src);
     m_copy_end = 0;
+    // And two such pairs in a row are one copy64x4 (a loop rotating its locals, as SHA-2's
+    // rounds do).
+    const void* prev;
+    if (m_prev_start != k_no_start && m_last_start == at &&
+        at - m_prev_start == interp::handler_size + 4 * interp::operand_size &&
+        (std::memcpy(&prev, m_code.data() + m_prev_start, sizeof prev),
+         prev == m_handlers[static_cast<size_t>(IOp::copy64x2)])) {
+      Field f[8];
+      for (uint32_t i = 0; i < 4; ++i) f[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
+      for (uint32_t i = 0; i < 4; ++i) f[4 + i] = field_at(at + interp::handler_size + 4 * i);
+      const size_t start = m_prev_start;
+      restart_instruction(start, IOp::copy64x4);
+      for (const Field& x : f) emit_field(x);
+      m_last_start = start;
+      m_prev_start = m_prev2_start;
+      m_prev2_start = k_no_start;
+    }
     return;
   }
   if (t != ValType::v128 && !dead()) {

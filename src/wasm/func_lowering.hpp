@@ -161,7 +161,7 @@ class FuncLowering {
   bool rewrite_last(interp::IOp from, uint32_t operands, interp::IOp to);
   /// Before a `br`: when the last instruction is a copy64 or copy64x2 (the values a branch
   /// carries to its label), makes it the copying form of br and returns true; the caller
-  /// emits the offset field.
+  /// emits the offset field. The same for an i32.add (a loop's step before its jump back).
   bool fuse_copy_branch();
   /// Before a `ret`: when the last instruction is a copy64 (a result to its slot), makes it
   /// copy64_ret and returns true.

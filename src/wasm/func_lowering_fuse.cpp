@@ -560,7 +560,8 @@ bool FuncLowering::rewrite_last(IOp from, uint32_t operands, IOp to) {
 }
 
 bool FuncLowering::fuse_copy_branch() {
-  if (!rewrite_last(IOp::copy64, 2, IOp::copy64_br) && !rewrite_last(IOp::copy64x2, 4, IOp::copy64x2_br))
+  if (!rewrite_last(IOp::copy64, 2, IOp::copy64_br) && !rewrite_last(IOp::copy64x2, 4, IOp::copy64x2_br) &&
+      !rewrite_last(IOp::copy64x4, 8, IOp::copy64x4_br) && !rewrite_last(IOp::i32_add, 3, IOp::i32_add_br))
     return false;
   m_copy_end = 0;  // a copy that follows cannot merge into it
   return true;

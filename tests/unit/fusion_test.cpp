@@ -963,3 +963,43 @@ TEST(fusion, address_sum_kept_in_a_local_then_a_product_added_into_memory) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, a_loops_step_then_its_jump_back) {
+  // (block (loop (br_if 1 (i32.ge_u (local.get 0) (local.get 1)))
+  //   (local.set 0 (i32.add (local.get 0) (i32.const 3))) (br 0))) (local.get 0)
+  auto body = [](bool fuse) {
+    return cat({{0x02, 0x40, 0x03, 0x40}, get(0), get(1), {0x4f, 0x0d, 0x01}, get(0),
+                {0x41, 0x03, 0x6a, 0x21, 0x00}, fuse ? Bytes{} : no_fuse, {0x0c, 0x00, 0x0b, 0x0b}, get(0)});
+  };
+  Harness h;
+  h.add("step", {i32, i32}, i32, body(true), body(false), "i32_add_br");
+  std::vector<weft::Value> is, ns;
+  for (int32_t i : {0, 5, 100}) is.push_back(weft::Value::i32(i));
+  for (int32_t n : {0, 7, 50, 200}) ns.push_back(weft::Value::i32(n));
+  h.run({is, ns});
+}
+
+}  // namespace
+
+namespace {
+
+TEST(fusion, four_copies_in_a_row) {
+  // (block (local.set 4 (local.get 0)) (local.set 0 (local.get 1)) (local.set 1 (local.get 2))
+  //        (local.set 2 (local.get 3)) [(br 0)]) then a combination of all five locals that
+  // depends on their order.
+  auto body = [](bool fuse, bool branch) {
+    return cat({{0x02, 0x40}, get(0), {0x21, 0x04}, get(1), {0x21, 0x00}, fuse ? Bytes{} : no_fuse, get(2),
+                {0x21, 0x01}, get(3), {0x21, 0x02}, branch ? Bytes{0x0c, 0x00} : Bytes{}, {0x0b},
+                get(0), get(1), {0x6b}, get(2), {0x73}, get(3), {0x6b}, get(4), {0x41, 0x05, 0x77, 0x73}});
+  };
+  Harness h;
+  h.add("rotate", {i32, i32, i32, i32, i32}, i32, body(true, false), body(false, false), "copy64x4");
+  h.add("rotate_br", {i32, i32, i32, i32, i32}, i32, body(true, true), body(false, true), "copy64x4_br");
+  std::vector<weft::Value> v;
+  for (int32_t x : {0, 1, 7, INT32_MIN}) v.push_back(weft::Value::i32(x));
+  h.run({v, v, v, v, v});
+}
+
+}  // namespace
