@@ -175,8 +175,9 @@
 //   absorb  `t = prev ins...; d = cur ... t ...` -> `merged d <cur's other fields> ins...`:
 //           the table lookups of a CRC, `table[((c & m) ^ x) << 2]`, and `(c >> 8) ^` them
 //   add_addr `i32_add d a b; X_mem d off ...` (d a local) -> `i32_add_X_mem d a b off ...`
-//   then_br a store, then the add-compare-branch that closes its loop:
-//           `store... ; add_br d x y c off` -> `store_add_br ... d x y c off`
+//   then_br a store, copy or addition, then the conditional branch after it (which may or
+//           may not read what it wrote): `store... ; add_br d x y c off` ->
+//           `store_add_br ... d x y c off`, `i32_add d a b; br_if c off` -> `i32_add_then_br_if`
 // No operator here traps; loads and stores trap as they would alone.
 #define WEFT_FP(T, a, b) WEFT_FUSED(pair, T, a, b, _, a##_##b, 4)
 #define WEFT_FPR(T, a, b) WEFT_FUSED(pair_r, T, a, b, _, a##_##b##_r, 4)
@@ -241,11 +242,18 @@
   WEFT_FUSED(chain, T, p##_rotl, p##_rotl_##p##_xor, _, p##_rotl2_xor, 4)                     \
   WEFT_FUSED(chain, T, p##_rotl2_xor, p##_rotl_##p##_xor, _, p##_rotl3_xor, 5)                \
   WEFT_FUSED(chain, T, p##_rotl2_xor, p##_shr_u_##p##_xor, _, p##_rotl2_shr_u_xor, 5)
-// A store of n operands, then i32_add_br_i32_{ne,lt_u,lt_s} (five operands).
+// An instruction s of n operands, then a conditional branch: the add-compare-branch that
+// closes a loop (five operands), a compare-branch (three) or br_if/br_unless (two).
 #define WEFT_FTHEN_BR(s, n)                                                                   \
   WEFT_FUSED(then_br, u32, s, i32_add_br_i32_ne, !=, s##_add_br_i32_ne, n + 5)               \
   WEFT_FUSED(then_br, u32, s, i32_add_br_i32_lt_u, <, s##_add_br_i32_lt_u, n + 5)            \
-  WEFT_FUSED(then_br, int32_t, s, i32_add_br_i32_lt_s, <, s##_add_br_i32_lt_s, n + 5)
+  WEFT_FUSED(then_br, int32_t, s, i32_add_br_i32_lt_s, <, s##_add_br_i32_lt_s, n + 5)        \
+  WEFT_FUSED(then_br, u32, s, br_i32_eq, ==, s##_then_br_i32_eq, n + 3)                      \
+  WEFT_FUSED(then_br, u32, s, br_i32_ne, !=, s##_then_br_i32_ne, n + 3)                      \
+  WEFT_FUSED(then_br, u32, s, br_i32_lt_u, <, s##_then_br_i32_lt_u, n + 3)                   \
+  WEFT_FUSED(then_br, int32_t, s, br_i32_lt_s, <, s##_then_br_i32_lt_s, n + 3)               \
+  WEFT_FUSED(then_br, u32, s, br_if, !=, s##_then_br_if, n + 2)                              \
+  WEFT_FUSED(then_br, u32, s, br_unless, ==, s##_then_br_unless, n + 2)
 #define WEFT_FUSED_OPS()                                                                      \
   WEFT_INT_OPS_A(WEFT_FUSE_ROW_INT, u32, i32) WEFT_INT_OPS_A(WEFT_FUSE_ROW_INT, u64, i64)   \
   WEFT_FLOAT_OPS_A(WEFT_FUSE_ROW_FLOAT, f32, f32)                                            \
@@ -324,6 +332,7 @@
   WEFT_FTHEN_BR(i32_store8_add, 4) WEFT_FTHEN_BR(i32_store_add, 4)                            \
   WEFT_FTHEN_BR(i32_store8, 3) WEFT_FTHEN_BR(i32_store, 3)                                    \
   WEFT_FTHEN_BR(f64_store, 3) WEFT_FTHEN_BR(i32_store_scaled, 5)                              \
+  WEFT_FTHEN_BR(copy64, 2) WEFT_FTHEN_BR(i32_add, 3) WEFT_FTHEN_BR(i32_add_x2, 6)             \
   WEFT_FUSED(absorb, u32, i32_and_i32_xor, i32_load_scaled, _, i32_table_and_xor, 7)          \
   WEFT_FUSED(absorb, u32, i32_xor_i32_and, i32_load_scaled, _, i32_table_xor_and, 7)          \
   WEFT_FUSED(absorb, u32, i32_table_and_xor, i32_shr_u_i32_xor, _, i32_shr_u_xor_table_and_xor, 9) \

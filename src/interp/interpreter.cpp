@@ -1151,13 +1151,42 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
     if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);       \
     store_mem<T>(mem + ea, rd<T>(fp, OP(3)));                                      \
   }
+#define WEFT_THEN_STORE_copy64() std::memcpy(fp + OP(0), fp + OP(1), 8)
+#define WEFT_THEN_STORE_i32_add() wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))
+#define WEFT_THEN_STORE_i32_add_x2()                                 \
+  wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));       \
+  wr<u32>(fp, OP(3), rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5)))
+// The branch, its operands from k on.
+#define WEFT_THEN_BRANCH_ADD(T, x, k)                                              \
+  const u32 d_ = rd<u32>(fp, OP(k + 1)) + rd<u32>(fp, OP(k + 2));                  \
+  wr<u32>(fp, OP(k), d_);                                                          \
+  if (static_cast<T>(d_) x rd<T>(fp, OP(k + 3))) JUMP(k + 4)
+#define WEFT_THEN_BRANCH_i32_add_br_i32_ne(T, x, k) WEFT_THEN_BRANCH_ADD(T, x, k)
+#define WEFT_THEN_BRANCH_i32_add_br_i32_lt_u(T, x, k) WEFT_THEN_BRANCH_ADD(T, x, k)
+#define WEFT_THEN_BRANCH_i32_add_br_i32_lt_s(T, x, k) WEFT_THEN_BRANCH_ADD(T, x, k)
+#define WEFT_THEN_BRANCH_CMP(T, x, k) \
+  if (rd<T>(fp, OP(k)) x rd<T>(fp, OP(k + 1))) JUMP(k + 2)
+#define WEFT_THEN_BRANCH_br_i32_eq(T, x, k) WEFT_THEN_BRANCH_CMP(T, x, k)
+#define WEFT_THEN_BRANCH_br_i32_ne(T, x, k) WEFT_THEN_BRANCH_CMP(T, x, k)
+#define WEFT_THEN_BRANCH_br_i32_lt_u(T, x, k) WEFT_THEN_BRANCH_CMP(T, x, k)
+#define WEFT_THEN_BRANCH_br_i32_lt_s(T, x, k) WEFT_THEN_BRANCH_CMP(T, x, k)
+#define WEFT_THEN_BRANCH_br_if(T, x, k) \
+  if (rd<u32>(fp, OP(k)) x 0) JUMP(k + 1)
+#define WEFT_THEN_BRANCH_br_unless(T, x, k) WEFT_THEN_BRANCH_br_if(T, x, k)
+#define WEFT_THEN_BR_FIELDS_i32_add_br_i32_ne 5
+#define WEFT_THEN_BR_FIELDS_i32_add_br_i32_lt_u 5
+#define WEFT_THEN_BR_FIELDS_i32_add_br_i32_lt_s 5
+#define WEFT_THEN_BR_FIELDS_br_i32_eq 3
+#define WEFT_THEN_BR_FIELDS_br_i32_ne 3
+#define WEFT_THEN_BR_FIELDS_br_i32_lt_u 3
+#define WEFT_THEN_BR_FIELDS_br_i32_lt_s 3
+#define WEFT_THEN_BR_FIELDS_br_if 2
+#define WEFT_THEN_BR_FIELDS_br_unless 2
 #define WEFT_FUSED_HANDLER_then_br(T, s, br, x, name, n)                           \
   WEFT_HANDLER(name) {                                                             \
     WEFT_THEN_STORE_##s();                                                         \
-    constexpr uint32_t k_ = n - 5;                                                 \
-    const u32 d_ = rd<u32>(fp, OP(k_ + 1)) + rd<u32>(fp, OP(k_ + 2));              \
-    wr<u32>(fp, OP(k_), d_);                                                       \
-    if (static_cast<T>(d_) x rd<T>(fp, OP(k_ + 3))) JUMP(k_ + 4);                  \
+    constexpr uint32_t k_ = n - WEFT_THEN_BR_FIELDS_##br;                          \
+    WEFT_THEN_BRANCH_##br(T, x, k_);                                               \
     NEXT(n);                                                                       \
   }
 #define WEFT_FUSED(kind, T, a, b, x, name, n) WEFT_FUSED_HANDLER_##kind(T, a, b, x, name, n)

@@ -399,6 +399,7 @@ size_t FuncLowering::emit_cond_jump(const StackEntry& cond, bool when_true, Prod
       std::memset(m_code.data() + field, 0, 4);  // as emitted: the end of a fixup chain
       forget_producer();
       if (auto joined = fuse_branch_on_value(start)) return *joined;
+      if (auto joined = merge_before_branch(start)) return *joined;
       return field;
     }
   }
@@ -407,6 +408,7 @@ size_t FuncLowering::emit_cond_jump(const StackEntry& cond, bool when_true, Prod
   size_t field = m_code.size();
   emit_u32(0);
   if (auto joined = fuse_branch_on_value(start)) return *joined;
+  if (auto joined = merge_before_branch(start)) return *joined;
   return field;
 }
 

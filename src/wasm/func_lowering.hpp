@@ -156,6 +156,10 @@ class FuncLowering {
   /// load whose result the branch tests, both become one superinstruction. Returns the new
   /// position of the branch's offset field.
   std::optional<size_t> fuse_branch_on_value(size_t start);
+  /// Right after a conditional branch at `start` was emitted (or formed): when the
+  /// instruction before it is a store, a copy or an addition of the then_br kind, both
+  /// become one. Returns the new position of the branch's offset field.
+  std::optional<size_t> merge_before_branch(size_t start);
   /// When the last instruction (no label after it) is `from` with `operands` operand fields,
   /// gives it `to`'s handler (same operands) and returns true.
   bool rewrite_last(interp::IOp from, uint32_t operands, interp::IOp to);

@@ -315,31 +315,51 @@ std::optional<size_t> FuncLowering::fuse_branch_on_value(size_t start) {
   }
   if (!fused) return std::nullopt;
   size_t first_start = m_prev_start;
-  // A store right before, closing a loop body: `store...; add_br d x y c off` is one
-  // instruction too.
-  if (c && m_prev2_start != k_no_start) {
-    std::memcpy(&h, m_code.data() + m_prev2_start, sizeof h);
-    std::optional<IOp> store = table.iop_of(h);
-    std::optional<IOp> whole = store ? table.fused(FuseKind::then_br, *store, *fused) : std::nullopt;
-    if (whole) {
-      uint32_t store_fields = interp::iop_operands(*store);
-      if (first_start - m_prev2_start == interp::handler_size + store_fields * interp::operand_size) {
-        Field sf[8];
-        for (uint32_t i = 0; i < store_fields; ++i) sf[i] = field_at(m_prev2_start + interp::handler_size + 4 * i);
-        first_start = m_prev2_start;
-        fused = whole;
-        restart_instruction(first_start, *fused);
-        for (uint32_t i = 0; i < store_fields; ++i) emit_field(sf[i]);
-      }
-    }
-  }
-  if (first_start == m_prev_start) restart_instruction(first_start, *fused);
+  restart_instruction(first_start, *fused);
   for (uint32_t i = 0; i < fields; ++i) emit_field(in[i]);
   if (c) emit_field(*c);
   size_t field = m_code.size();
   emit_u32(0);  // the end of a fixup chain, as emitted
   m_last_start = first_start;
-  m_prev_start = m_prev2_start = k_no_start;
+  m_prev_start = m_prev2_start;
+  m_prev2_start = k_no_start;
+  if (auto joined = merge_before_branch(first_start)) return joined;
+  return field;
+}
+
+std::optional<size_t> FuncLowering::merge_before_branch(size_t start) {
+  // `first ...; branch ... off` (the branch at `start`, its offset field last and as
+  // emitted) -> `first_then_branch ... off`, when first is a store, a copy or an addition
+  // (then_br in code.hpp): first is done, then the branch, as before.
+  if (dead() || m_last_start != start || m_prev_start == k_no_start) return std::nullopt;
+  const FusionTable& table = fusion_table();
+  const void* h;
+  std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
+  std::optional<IOp> first = table.iop_of(h);
+  std::memcpy(&h, m_code.data() + start, sizeof h);
+  std::optional<IOp> branch = table.iop_of(h);
+  if (!first || !branch) return std::nullopt;
+  std::optional<IOp> whole = table.fused(FuseKind::then_br, *first, *branch);
+  if (!whole) return std::nullopt;
+  const uint32_t first_fields = interp::iop_operands(*first);
+  const uint32_t branch_fields = interp::iop_operands(*branch);
+  if (start - m_prev_start != interp::handler_size + first_fields * interp::operand_size ||
+      m_code.size() - start != interp::handler_size + branch_fields * interp::operand_size)
+    return std::nullopt;
+  Field f[16];
+  for (uint32_t i = 0; i < first_fields; ++i) f[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
+  for (uint32_t i = 0; i + 1 < branch_fields; ++i)
+    f[first_fields + i] = field_at(start + interp::handler_size + 4 * i);
+  const size_t merged = m_prev_start;
+  restart_instruction(merged, *whole);
+  for (uint32_t i = 0; i + 1 < first_fields + branch_fields; ++i) emit_field(f[i]);
+  size_t field = m_code.size();
+  emit_u32(0);  // the end of a fixup chain, as emitted
+  forget_producer();
+  m_copy_end = 0;
+  m_last_start = merged;
+  m_prev_start = m_prev2_start;
+  m_prev2_start = k_no_start;
   return field;
 }
 

@@ -1003,3 +1003,52 @@ TEST(fusion, four_copies_in_a_row) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, an_addition_or_copy_then_a_conditional_branch) {
+  // (block FIRST BRANCH (local.set 2 (i32.add (local.get 2) (i32.const 100)))) then all
+  // four locals combined: FIRST is done, then the branch, whether or not it reads what
+  // FIRST wrote.
+  struct First {
+    std::string name;
+    Bytes code;
+  };
+  const std::vector<First> firsts = {
+      {"i32_add", cat({get(2), get(1), {0x6a, 0x21, 0x02}})},
+      {"copy64", cat({get(0), {0x21, 0x03}})},
+      {"i32_add_x2", cat({get(2), get(1), {0x6a, 0x21, 0x02}, get(3), get(0), {0x6a, 0x21, 0x03}})},
+  };
+  struct Branch {
+    std::string name;
+    Bytes code;
+    bool adds;  ///< an add-compare-branch (which an i32.add before it joins instead)
+  };
+  const std::vector<Branch> branches = {
+      {"_then_br_i32_eq", cat({get(0), get(1), {0x46, 0x0d, 0x00}}), false},
+      {"_then_br_i32_ne", cat({get(0), get(1), {0x47, 0x0d, 0x00}}), false},
+      {"_then_br_i32_lt_u", cat({get(0), get(1), {0x49, 0x0d, 0x00}}), false},
+      {"_then_br_i32_lt_s", cat({get(0), get(1), {0x48, 0x0d, 0x00}}), false},
+      {"_then_br_if", cat({get(0), {0x0d, 0x00}}), false},
+      {"_then_br_unless", cat({get(0), {0x45, 0x0d, 0x00}}), false},
+      {"_add_br_i32_ne", cat({get(0), get(1), {0x6a, 0x22, 0x00}, get(2), {0x47, 0x0d, 0x00}}), true},
+      {"_add_br_i32_lt_u", cat({get(0), get(1), {0x6a, 0x22, 0x00}, get(2), {0x49, 0x0d, 0x00}}), true},
+      {"_add_br_i32_lt_s", cat({get(0), get(1), {0x6a, 0x22, 0x00}, get(2), {0x48, 0x0d, 0x00}}), true},
+  };
+  const Bytes rest = cat({get(2), {0x41, 0xe4, 0x00, 0x6a, 0x21, 0x02, 0x0b}});
+  const Bytes combine = cat({get(0), get(1), {0x6b}, get(2), {0x73, 0x41, 0x03, 0x77}, get(3), {0x6b}});
+  Harness h;
+  for (const First& f : firsts) {
+    for (const Branch& b : branches) {
+      if (b.adds && f.name == "i32_add") continue;  // the two additions become i32_add_x2
+      std::string n = f.name + b.name;
+      h.add(n, {i32, i32, i32, i32}, i32, cat({{0x02, 0x40}, f.code, b.code, rest, combine}),
+            cat({{0x02, 0x40}, f.code, no_fuse, b.code, rest, combine}), n);
+    }
+  }
+  std::vector<weft::Value> v;
+  for (int32_t x : {0, 1, 7, INT32_MIN}) v.push_back(weft::Value::i32(x));
+  h.run({v, v, v, v});
+}
+
+}  // namespace
