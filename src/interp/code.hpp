@@ -177,7 +177,9 @@
 //   add_addr `i32_add d a b; X_mem d off ...` (d a local) -> `i32_add_X_mem d a b off ...`
 //   then_br a store, copy or addition, then the conditional branch after it (which may or
 //           may not read what it wrote): `store... ; add_br d x y c off` ->
-//           `store_add_br ... d x y c off`, `i32_add d a b; br_if c off` -> `i32_add_then_br_if`
+//           `store_add_br ... d x y c off`, `i32_add d a b; br_if c off` -> `i32_add_then_br_if`;
+//           and a branch on a value loaded, then another (a character tested twice, a
+//           list walked: `while (p && p->key != k) p = p->next`)
 // No operator here traps; loads and stores trap as they would alone.
 #define WEFT_FP(T, a, b) WEFT_FUSED(pair, T, a, b, _, a##_##b, 4)
 #define WEFT_FPR(T, a, b) WEFT_FUSED(pair_r, T, a, b, _, a##_##b##_r, 4)
@@ -333,6 +335,12 @@
   WEFT_FTHEN_BR(i32_store8, 3) WEFT_FTHEN_BR(i32_store, 3)                                    \
   WEFT_FTHEN_BR(f64_store, 3) WEFT_FTHEN_BR(i32_store_scaled, 5)                              \
   WEFT_FTHEN_BR(copy64, 2) WEFT_FTHEN_BR(i32_add, 3) WEFT_FTHEN_BR(i32_add_x2, 6)             \
+  WEFT_FUSED(then_br, u32, i32_load8_u_add_br_i32_eq, br_i32_eq, ==,                          \
+             i32_load8_u_add_br_i32_eq_then_br_i32_eq, 9)                                    \
+  WEFT_FUSED(then_br, u32, i32_load8_u_add_br_i32_eq, br_i32_ne, !=,                          \
+             i32_load8_u_add_br_i32_eq_then_br_i32_ne, 9)                                    \
+  WEFT_FUSED(then_br, u32, i32_load_br_i32_eq, i32_load_br_if, !=, i32_load_br_i32_eq_then_i32_load_br_if, 9) \
+  WEFT_FUSED(then_br, u32, i32_load_br_if, i32_load_br_i32_eq, ==, i32_load_br_if_then_i32_load_br_i32_eq, 9) \
   WEFT_FUSED(absorb, u32, i32_and_i32_xor, i32_load_scaled, _, i32_table_and_xor, 7)          \
   WEFT_FUSED(absorb, u32, i32_xor_i32_and, i32_load_scaled, _, i32_table_xor_and, 7)          \
   WEFT_FUSED(absorb, u32, i32_table_and_xor, i32_shr_u_i32_xor, _, i32_shr_u_xor_table_and_xor, 9) \

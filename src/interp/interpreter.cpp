@@ -1156,6 +1156,38 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
 #define WEFT_THEN_STORE_i32_add_x2()                                 \
   wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));       \
   wr<u32>(fp, OP(3), rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5)))
+// Firsts that branch themselves (their offset is their last operand).
+#define WEFT_THEN_STORE_i32_load8_u_add_br_i32_eq()                                          \
+  {                                                                                          \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
+    if (ea + 1 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                        \
+    const u32 v_ = mem[ea];                                                                  \
+    wr<u32>(fp, OP(0), v_);                                                                  \
+    if (v_ == rd<u32>(fp, OP(4))) JUMP(5);                                                   \
+  }
+#define WEFT_THEN_LOAD32(k, v)                                                     \
+  uint64_t ea##v = static_cast<uint64_t>(rd<u32>(fp, OP(k + 1))) + OP(k + 2);      \
+  if (ea##v + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);              \
+  const u32 v = load_mem<u32>(mem + ea##v);                                        \
+  wr<u32>(fp, OP(k), v)
+#define WEFT_THEN_STORE_i32_load_br_i32_eq() \
+  {                                          \
+    WEFT_THEN_LOAD32(0, v1_);                \
+    if (v1_ == rd<u32>(fp, OP(3))) JUMP(4);  \
+  }
+#define WEFT_THEN_STORE_i32_load_br_if() \
+  {                                      \
+    WEFT_THEN_LOAD32(0, v1_);            \
+    if (v1_ != 0) JUMP(3);               \
+  }
+#define WEFT_THEN_BRANCH_i32_load_br_if(T, x, k) \
+  WEFT_THEN_LOAD32(k, v2_);                      \
+  if (v2_ != 0) JUMP(k + 3)
+#define WEFT_THEN_BRANCH_i32_load_br_i32_eq(T, x, k) \
+  WEFT_THEN_LOAD32(k, v2_);                          \
+  if (v2_ == rd<u32>(fp, OP(k + 3))) JUMP(k + 4)
+#define WEFT_THEN_BR_FIELDS_i32_load_br_if 4
+#define WEFT_THEN_BR_FIELDS_i32_load_br_i32_eq 5
 // The branch, its operands from k on.
 #define WEFT_THEN_BRANCH_ADD(T, x, k)                                              \
   const u32 d_ = rd<u32>(fp, OP(k + 1)) + rd<u32>(fp, OP(k + 2));                  \

@@ -1052,3 +1052,54 @@ TEST(fusion, an_addition_or_copy_then_a_conditional_branch) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, a_loaded_value_tested_twice) {
+  // memory[8..12) = 00 41 22 5c; c = memory[a + b + 8] (a byte, in local 2); the first test
+  // (c == '"') and the second (c == '\\' or c != '\\') are one instruction.
+  const Bytes init = {0x41, 0x00, 0x41, 0x80, 0x82, 0x89, 0xe1, 0x05, 0x36, 0x02, 0x08};
+  Harness h;
+  for (bool equal : {true, false}) {
+    auto body = [&](bool fuse) {
+      return cat({init, {0x02, 0x40, 0x02, 0x40}, get(0), get(1), {0x6a, 0x2d, 0x00, 0x08, 0x22, 0x02},
+                  {0x41, 0x22, 0x46, 0x0d, 0x00}, fuse ? Bytes{} : no_fuse, get(2),
+                  {0x41, 0xdc, 0x00, static_cast<uint8_t>(equal ? 0x46 : 0x47), 0x0d, 0x01}, get(2),
+                  {0x41, 0xe8, 0x07, 0x6a, 0x0f, 0x0b}, get(2), {0x41, 0xd0, 0x0f, 0x6a, 0x0f, 0x0b},
+                  get(2), {0x41, 0xb8, 0x17, 0x6a}});
+    };
+    std::string n = std::string("i32_load8_u_add_br_i32_eq_then_br_i32_") + (equal ? "eq" : "ne");
+    h.add(n, {i32, i32, i32}, i32, body(true), body(false), n);
+  }
+  std::vector<weft::Value> as, bs;
+  for (int32_t a : {0, 1, 2, 3, 65527}) as.push_back(weft::Value::i32(a));
+  for (int32_t b : {0, 1}) bs.push_back(weft::Value::i32(b));
+  h.run({as, bs, {weft::Value::i32(0)}});
+}
+
+TEST(fusion, a_list_walked) {
+  // Nodes at 16, 32, 48: next at +0 (32, 48, 0), key at +4 (5, 7, 9). Then, in a loop, the
+  // key test and the step to the next node, in either order.
+  const Bytes init = cat({{0x41, 0x10, 0x41, 0x20, 0x36, 0x02, 0x00, 0x41, 0x20, 0x41, 0x30, 0x36, 0x02, 0x00},
+                          {0x41, 0x10, 0x41, 0x05, 0x36, 0x02, 0x04, 0x41, 0x20, 0x41, 0x07, 0x36, 0x02, 0x04},
+                          {0x41, 0x30, 0x41, 0x09, 0x36, 0x02, 0x04}});
+  const Bytes key_test_exits = cat({get(0), {0x28, 0x02, 0x04}, get(1), {0x46, 0x0d, 0x01}});  // br_if 1
+  const Bytes step_loops = cat({get(0), {0x28, 0x02, 0x00, 0x22, 0x00, 0x0d, 0x00}});          // br_if 0
+  const Bytes step_exits = cat({get(0), {0x28, 0x02, 0x00, 0x22, 0x00, 0x0d, 0x01}});          // br_if 1
+  const Bytes key_test_loops = cat({get(0), {0x28, 0x02, 0x04}, get(1), {0x46, 0x0d, 0x00}});  // br_if 0
+  auto body = [&](const Bytes& a, const Bytes& b, bool fuse) {
+    return cat({init, {0x02, 0x40, 0x03, 0x40}, a, fuse ? Bytes{} : no_fuse, b,
+                {0x0b, 0x41, 0x7f, 0x0f, 0x0b}, get(0)});
+  };
+  Harness h;
+  h.add("search", {i32, i32}, i32, body(key_test_exits, step_loops, true), body(key_test_exits, step_loops, false),
+        "i32_load_br_i32_eq_then_i32_load_br_if");
+  h.add("rotated", {i32, i32}, i32, body(step_exits, key_test_loops, true),
+        body(step_exits, key_test_loops, false), "i32_load_br_if_then_i32_load_br_i32_eq");
+  std::vector<weft::Value> ps, ks;
+  for (int32_t p : {16, 32, 48, 0, 65534}) ps.push_back(weft::Value::i32(p));
+  for (int32_t k : {5, 7, 9, 1}) ks.push_back(weft::Value::i32(k));
+  h.run({ps, ks});
+}
+
+}  // namespace
