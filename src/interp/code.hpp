@@ -159,7 +159,8 @@
 //   rmw     `load_op t addr off c; store addr t off` (the same address) -> `op_mem addr off c`:
 //           memory[addr + off] op= c
 //   branch  `d = first...; br d c off`, where first is i32.add `d a b`, i32.load8_u with an
-//           added address `d a b off` or i32.load `d addr off`: -> `first_br d ... c off`,
+//           added address `d a b off`, i32.load `d addr off` or the pair i32_add_i32_and
+//           `d a b m` (a range check, `(c - '0') & 255 < 10`): -> `first_br d ... c off`,
 //           which writes d and jumps if `d x c`
 //   branch_z the same for br_if and br_unless on d (first is also i32.and, a bit test):
 //           `first_br_if ... off` jumps if d != 0, `first_br_unless` if d == 0
@@ -173,7 +174,8 @@
 //   chain   the sums of rotations of SHA-2 (Σ and σ): `t = rotl a k1; d = rotl(a, k2) ^ t`
 //           -> `rotl2_xor d a k1 k2`, and a third rotation or shift of the same a the same way
 //   absorb  `t = prev ins...; d = cur ... t ...` -> `merged d <cur's other fields> ins...`:
-//           the table lookups of a CRC, `table[((c & m) ^ x) << 2]`, and `(c >> 8) ^` them
+//           the table lookups of a CRC, `table[((c & m) ^ x) << 2]`, and `(c >> 8) ^` them;
+//           a byte loaded, then range-checked: [d c1 m cmp off addr loff]
 //   add_addr `i32_add d a b; X_mem d off ...` (d a local) -> `i32_add_X_mem d a b off ...`
 //   then_br a store, copy or addition, then the conditional branch after it (which may or
 //           may not read what it wrote): `store... ; add_br d x y c off` ->
@@ -315,7 +317,11 @@
   WEFT_FS(f64, f64_add, f64_store) WEFT_FS(f64, f64_sub, f64_store)                          \
   WEFT_FS(f64, f64_mul, f64_store) WEFT_FS(f64, f64_div, f64_store)                          \
   WEFT_FUSE_BR_ROW(i32_add, 5) WEFT_FUSE_BR_ROW(i32_load8_u_add, 6)                          \
-  WEFT_FUSE_BR_ROW(i32_load, 5)                                                              \
+  WEFT_FUSE_BR_ROW(i32_load, 5) WEFT_FUSE_BR_ROW(i32_add_i32_and, 6)                        \
+  WEFT_FUSED(absorb, u32, i32_load8_u, i32_add_i32_and_br_i32_lt_u, <,                         \
+             i32_load8_u_i32_add_i32_and_br_i32_lt_u, 7)                                      \
+  WEFT_FUSED(absorb, u32, i32_load8_u, i32_add_i32_and_br_i32_ge_u, >=,                        \
+             i32_load8_u_i32_add_i32_and_br_i32_ge_u, 7)                                      \
   WEFT_FBZ(i32_add, 4) WEFT_FBZ(i32_and, 4) WEFT_FBZ(i32_load, 4) WEFT_FBZ(i32_load8_u_add, 5) \
   WEFT_FSEL(uint32_t, i32_eq, ==) WEFT_FSEL(uint32_t, i32_ne, !=)                            \
   WEFT_FSEL(int32_t, i32_lt_s, <) WEFT_FSEL(uint32_t, i32_lt_u, <)                           \

@@ -973,6 +973,7 @@ template <class M>
     NEXT(n);                                                                       \
   }
 #define WEFT_PRODUCE_i32_and(d_) d_ = rd<u32>(fp, OP(1)) & rd<u32>(fp, OP(2))
+#define WEFT_PRODUCE_i32_add_i32_and(d_) d_ = (rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2))) & rd<u32>(fp, OP(3))
 #define WEFT_FUSED_HANDLER_branch_z(T, p, br, x, name, n)                          \
   WEFT_HANDLER(name) {                                                             \
     u32 d_;                                                                        \
@@ -1086,6 +1087,21 @@ template <class M>
     wr<u32>(fp, OP(0), num::i32_shr_u(rd<u32>(fp, OP(1)), rd<u32>(fp, OP(2))) ^ v_); \
     NEXT(9);                                                                       \
   }
+// A byte loaded (operands 5, 6: its address and offset), then range-checked: d = (byte +
+// c1) & m; jump if d cmp limit. [d c1 m limit off addr loff]
+#define WEFT_ABSORB_RANGE(name, cmp)                                               \
+  WEFT_HANDLER(name) {                                                             \
+    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(5))) + OP(6);               \
+    if (ea + 1 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);               \
+    const u32 d_ = (static_cast<u32>(mem[ea]) + rd<u32>(fp, OP(1))) & rd<u32>(fp, OP(2)); \
+    wr<u32>(fp, OP(0), d_);                                                        \
+    if (d_ cmp rd<u32>(fp, OP(3))) JUMP(4);                                        \
+    NEXT(7);                                                                       \
+  }
+#define WEFT_ABSORB_i32_load8_u_i32_add_i32_and_br_i32_lt_u() \
+  WEFT_ABSORB_RANGE(i32_load8_u_i32_add_i32_and_br_i32_lt_u, <)
+#define WEFT_ABSORB_i32_load8_u_i32_add_i32_and_br_i32_ge_u() \
+  WEFT_ABSORB_RANGE(i32_load8_u_i32_add_i32_and_br_i32_ge_u, >=)
 #define WEFT_ABSORB_i32_table_and_xor() WEFT_ABSORB_TABLE(i32_table_and_xor, and_xor)
 #define WEFT_ABSORB_i32_table_xor_and() WEFT_ABSORB_TABLE(i32_table_xor_and, xor_and)
 #define WEFT_ABSORB_i32_shr_u_xor_table_and_xor() WEFT_ABSORB_SHR_XOR_TABLE(i32_shr_u_xor_table_and_xor, and_xor)

@@ -284,6 +284,7 @@ std::optional<size_t> FuncLowering::fuse_branch_on_value(size_t start) {
     case IOp::i32_and: fields = 3; break;           // d a b
     case IOp::i32_load: fields = 3; break;          // d addr off
     case IOp::i32_load8_u_add: fields = 4; break;   // d a b off
+    case IOp::i32_add_i32_and: fields = 4; break;   // d a b m
     default: return std::nullopt;
   }
   if (start - m_prev_start != interp::handler_size + fields * interp::operand_size) return std::nullopt;
@@ -315,6 +316,29 @@ std::optional<size_t> FuncLowering::fuse_branch_on_value(size_t start) {
   }
   if (!fused) return std::nullopt;
   size_t first_start = m_prev_start;
+  // A byte loaded into a temporary just before, which only the range check reads: it joins
+  // too, as [d c1 m limit off addr loff] (the absorb kind).
+  if (m_prev2_start != k_no_start && c &&
+      m_prev_start - m_prev2_start == interp::handler_size + 3 * interp::operand_size) {
+    std::memcpy(&h, m_code.data() + m_prev2_start, sizeof h);
+    std::optional<IOp> load = table.iop_of(h);
+    std::optional<IOp> whole = load ? table.fused(FuseKind::absorb, *load, *fused) : std::nullopt;
+    const size_t load_fields = m_prev2_start + interp::handler_size;
+    const Field t = field_at(load_fields), addr = field_at(load_fields + 4), loff = field_at(load_fields + 8);
+    if (whole && t.kind == 1 && in[1] == t && in[2] != t && in[3] != t && *c != t) {
+      first_start = m_prev2_start;
+      restart_instruction(first_start, *whole);
+      for (const Field& f : {in[0], in[2], in[3], *c}) emit_field(f);
+      size_t field = m_code.size();
+      emit_u32(0);  // the end of a fixup chain, as emitted
+      emit_field(addr);
+      emit_field(loff);
+      forget_producer();
+      m_last_start = first_start;
+      m_prev_start = m_prev2_start = k_no_start;
+      return field;
+    }
+  }
   restart_instruction(first_start, *fused);
   for (uint32_t i = 0; i < fields; ++i) emit_field(in[i]);
   if (c) emit_field(*c);

@@ -1103,3 +1103,31 @@ TEST(fusion, a_list_walked) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, a_byte_range_checked) {
+  // memory[8..12) = '5' 'a' '9' 0xff; (block (br_if 0 ((BYTE + -48) & 255 CMP 10)) ...): the
+  // `(unsigned)(c - '0') < 10` of a tokenizer. BYTE is memory[a + 8] (a temporary: the load
+  // joins too) or local 1 (the check alone).
+  const Bytes init = {0x41, 0x00, 0x41, 0xb5, 0xc2, 0xe5, 0x79, 0x36, 0x02, 0x08};
+  Harness h;
+  for (auto [cmp, code] : {std::pair<const char*, uint8_t>{"lt_u", 0x49}, {"ge_u", 0x4f}}) {
+    for (bool loaded : {true, false}) {
+      const Bytes byte = loaded ? cat({get(0), {0x2d, 0x00, 0x08}}) : get(1);
+      auto body = [&, code = code](bool fuse) {
+        const Bytes check = {0x41, 0x50, 0x6a, 0x41, 0xff, 0x01, 0x71};
+        return cat({init, {0x02, 0x40}, byte, fuse ? Bytes{} : no_fuse, check, fuse ? Bytes{} : no_fuse,
+                    {0x41, 0x0a, code, 0x0d, 0x00}, get(0), {0x41, 0x64, 0x6a, 0x0f, 0x0b}, get(0)});
+      };
+      std::string n = std::string(loaded ? "i32_load8_u_" : "") + "i32_add_i32_and_br_i32_" + cmp;
+      h.add(n, {i32, i32}, i32, body(true), body(false), n);
+    }
+  }
+  std::vector<weft::Value> as, bs;
+  for (int32_t a : {0, 1, 2, 3, 65530}) as.push_back(weft::Value::i32(a));
+  for (int32_t b : {0x35, 0x2f, 0x3a, 0x130}) bs.push_back(weft::Value::i32(b));
+  h.run({as, bs});
+}
+
+}  // namespace
