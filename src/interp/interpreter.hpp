@@ -1,11 +1,17 @@
 // weft: the interpreter's entry points.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 
 #include "runtime/objects.hpp"
 
 namespace weft::interp {
+
+/// Bytes of padding after the last function's code in ModuleData::code: the interpreter
+/// copies a function's constants into its frame in fixed-size blocks, which may read that
+/// far past the end of its constant table.
+inline constexpr size_t code_tail_padding = 64;
 
 /// Calls `f` (a wasm or a host function). Arguments are read from `slots` (8 bytes each, a
 /// v128 takes two) and results written back there, so `slots` must hold
