@@ -97,6 +97,13 @@ template <class T>
   }
 }
 
+// The frames the usual call path (enter_fast) sets up: it zeroes the locals and copies the
+// constants in fixed-size blocks, which may write up to fast_const_slots slots past the
+// frame (into slots nothing uses yet: the callee's frame is the top of the stack), and read
+// up to that many past the constant table (finish_code pads the code for it).
+constexpr uint32_t fast_local_slots = 4;
+constexpr uint32_t fast_const_slots = 8;
+
 /// Writes a value to a slot, zero-extended to the slot's 64 bits.
 template <class T>
 [[gnu::always_inline]] inline void wr(uint8_t* fp, uint32_t off, T v) noexcept {
@@ -691,18 +698,11 @@ enum class Entered { ok, trapped, stopped };
   return Entered::ok;
 }
 
-// The frames enter_fast sets up: locals are zeroed and constants copied in fixed blocks,
-// which may write up to fast_const_slots slots past the frame (into slots nothing uses
-// yet: the callee's frame is the top of the stack) and read up to fast_const_slots * 8
-// bytes past the constant table (code_tail_padding keeps that inside the code).
-constexpr uint32_t fast_local_slots = 4;
-constexpr uint32_t fast_const_slots = 8;
-static_assert(fast_const_slots * 8 <= code_tail_padding);
-
-/// The usual call: a function of the running instance with a small frame, room on both
-/// stacks, fuel left, no interrupt. Like enter(), without a branch on the frame's shape;
-/// returns false, having changed nothing, when the call needs the general path. The
-/// callee's frame is at operand `frame_operand` of the call, which has `operands` operands.
+/// The usual call: a function of the running instance with a small frame (its
+/// fast_frame_bytes says which), room on both stacks, fuel left, no interrupt. Like
+/// enter(), without a branch on the frame's shape; returns false, having changed nothing,
+/// when the call needs the general path. The callee's frame is at operand `frame_operand`
+/// of the call, which has `operands` operands.
 ///
 /// Written so that the compiler needs no callee-saved register (no push and pop): the
 /// checks keep nothing live but c, and what they read is read again after the frame
@@ -712,9 +712,9 @@ static_assert(fast_const_slots * 8 <= code_tail_padding);
                                               uint8_t*& fp, ExecState* st, int64_t& fuel) noexcept {
   // One register for c, not a base and an index kept apart for the addressing modes.
   asm("" : "+r"(c));
-  if (reinterpret_cast<uint64_t*>(fp + read_operand(pc, frame_operand)) + c->frame_slots +
-              fast_const_slots > st->stack_end ||
-      c->local_slots > fast_local_slots || c->const_slots > fast_const_slots ||
+  // (In integers: for a frame the fast path does not set up, the sum is past any stack.)
+  if (reinterpret_cast<uintptr_t>(fp) + read_operand(pc, frame_operand) + c->fast_frame_bytes >
+          reinterpret_cast<uintptr_t>(st->stack_end) ||
       fuel < static_cast<int64_t>(c->entry_cost) ||
       st->s->interrupt_requested.load(std::memory_order_relaxed) ||
       st->frame_top == st->frame_end)
@@ -727,8 +727,8 @@ static_assert(fast_const_slots * 8 <= code_tail_padding);
   fp += read_operand(pc, frame_operand);
   uint64_t* local0 = reinterpret_cast<uint64_t*>(fp) + c->param_slots;
   std::memset(local0, 0, fast_local_slots * 8);  // before the constants, which may overlap
-  std::memcpy(local0 + c->local_slots, st->code_base + c->const_offset, fast_const_slots * 8);
-  pc = st->code_base + c->code_offset;
+  std::memcpy(local0 + c->local_slots, c->consts, fast_const_slots * 8);
+  pc = c->entry;
   return true;
 }
 
@@ -761,9 +761,13 @@ static_assert(fast_const_slots * 8 <= code_tail_padding);
   DISPATCH();
 }
 [[gnu::noinline]] void call_indirect_slow(WEFT_HANDLER_PARAMS) {
-  // op_call_indirect has checked the callee
   const TableInst* table = st->inst->tables[OP(1)];
-  WEFT_CALL(static_cast<FuncInst*>(table->elems[rd<u32>(fp, OP(3))]), 2, 4);
+  uint32_t index = rd<u32>(fp, OP(3));
+  if (index >= table->elems.size()) TRAP(TrapKind::undefined_element);
+  FuncInst* callee = static_cast<FuncInst*>(table->elems[index]);
+  if (callee == nullptr) TRAP(TrapKind::uninitialized_element);
+  if (callee->type_id != OP(0)) TRAP(TrapKind::indirect_call_type_mismatch);
+  WEFT_CALL(callee, 2, 4);
 }
 #undef WEFT_CALL
 
@@ -782,14 +786,13 @@ WEFT_HANDLER(call_local) {
     TAIL_CALL(call_local_slow);
   DISPATCH();
 }
+// The traps are the general path's too.
 WEFT_HANDLER(call_indirect) {
   const TableInst* table = st->inst->tables[OP(1)];
   uint32_t index = rd<u32>(fp, OP(3));
-  if (index >= table->elems.size()) TRAP(TrapKind::undefined_element);
+  if (index >= table->elems.size()) TAIL_CALL(call_indirect_slow);
   const FuncInst* callee = static_cast<const FuncInst*>(table->elems[index]);
-  if (callee == nullptr) TRAP(TrapKind::uninitialized_element);
-  if (callee->type_id != OP(0)) TRAP(TrapKind::indirect_call_type_mismatch);
-  if (callee->instance != st->inst ||
+  if (callee == nullptr || callee->type_id != OP(0) || callee->instance != st->inst ||
       !enter_fast(callee->code, 2, 4, pc, fp, st, fuel))
     TAIL_CALL(call_indirect_slow);
   DISPATCH();
@@ -1145,6 +1148,17 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcep
 }  // namespace
 
 const void* const* handler_table() noexcept { return handlers; }
+
+void finish_code(detail::ModuleData& data) {
+  data.code.resize(data.code.size() + fast_const_slots * 8);
+  data.code.shrink_to_fit();
+  for (FunctionCode& c : data.funcs) {
+    c.entry = data.code.data() + c.code_offset;
+    c.consts = data.code.data() + c.const_offset;
+    bool fast = c.local_slots <= fast_local_slots && c.const_slots <= fast_const_slots;
+    c.fast_frame_bytes = fast ? (uint64_t{c.frame_slots} + fast_const_slots) * 8 : uint64_t{1} << 62;
+  }
+}
 
 IOp iop_of(wasm::Op op) noexcept { return iop_map[static_cast<size_t>(op)]; }
 

@@ -1,23 +1,21 @@
 // weft: the interpreter's entry points.
 #pragma once
 
-#include <cstddef>
 #include <cstdint>
 
 #include "runtime/objects.hpp"
 
 namespace weft::interp {
 
-/// Bytes of padding after the last function's code in ModuleData::code: the interpreter
-/// copies a function's constants into its frame in fixed-size blocks, which may read that
-/// far past the end of its constant table.
-inline constexpr size_t code_tail_padding = 64;
-
 /// Calls `f` (a wasm or a host function). Arguments are read from `slots` (8 bytes each, a
 /// v128 takes two) and results written back there, so `slots` must hold
 /// max(param slots, result slots). Nested calls (host -> wasm) are allowed on the same store.
 /// A trap comes back as an Error of kind trap; the store stays usable.
 Result<void> invoke(detail::StoreImpl& store, detail::FuncInst* f, uint64_t* slots) noexcept;
+
+/// Makes `data.code`, all functions lowered, final for the interpreter: pads and shrinks it
+/// and sets each function's call fields (FunctionCode::entry and the next two).
+void finish_code(detail::ModuleData& data);
 
 }  // namespace weft::interp
 

@@ -32,6 +32,14 @@ struct FunctionCode {
   uint32_t result_slots = 0;  ///< slots of the results, written at the frame's base on return
   uint32_t entry_cost = 0;    ///< fuel of one entry: the body's instructions outside loops
   size_t code_offset = 0;     ///< first instruction, in ModuleData::code
+
+  // For the interpreter's calls, set once the module's code is final (interp::finish_code).
+  const uint8_t* entry = nullptr;   ///< the first instruction
+  const uint8_t* consts = nullptr;  ///< the constant table
+  /// Bytes of value stack the usual call path needs above the frame's base: the frame and
+  /// that path's overshoot; or, for a frame that path does not set up, more than any stack
+  /// has, so that one compare decides both.
+  uint64_t fast_frame_bytes = 0;
 };
 
 }  // namespace weft::interp

@@ -22,8 +22,7 @@ Result<void> validate_and_lower(const detail::EngineImpl& engine, detail::Module
       return r;
     }
   }
-  data.code.resize(data.code.size() + interp::code_tail_padding);
-  data.code.shrink_to_fit();
+  interp::finish_code(data);
   return {};
 }
 
