@@ -608,12 +608,12 @@ WEFT_HANDLER(i32_add_br_table) {
   if (rel < 0) TAIL_CALL(back_edge);
   DISPATCH();
 }
-// A return pops its frame record and goes where the record says, with the caller's fp: a
-// call records the instance to restore only when it changes it (through the stub
-// return_to_instance), and the entry function's record leads out of the handlers (leave).
-// The instance's memory size needs no reload here: memory.grow and host calls reload it,
-// and a return into another instance goes through return_to_instance.
 WEFT_HANDLER(ret) {
+  // Pops the frame record and goes where it says, with the caller's fp: a call records the
+  // instance to restore only when it changes it (through the stub return_to_instance), and
+  // the entry function's record leads out of the handlers (leave). The instance's memory
+  // size needs no reload here: memory.grow and host calls reload it, and a return into
+  // another instance goes through return_to_instance.
   Frame* f = st->frame_top - 1;
   st->frame_top = f;
   pc = f->return_pc;
