@@ -97,6 +97,13 @@ template <class T>
   }
 }
 
+// The frames the usual call path (enter_fast) sets up: it zeroes the locals and copies the
+// constants in fixed-size blocks, which may write up to fast_const_slots slots past the
+// frame (into slots nothing uses yet: the callee's frame is the top of the stack), and read
+// up to that many past the constant table (finish_code pads the code for it).
+constexpr uint32_t fast_local_slots = 4;
+constexpr uint32_t fast_const_slots = 8;
+
 /// Writes a value to a slot, zero-extended to the slot's 64 bits.
 template <class T>
 [[gnu::always_inline]] inline void wr(uint8_t* fp, uint32_t off, T v) noexcept {
@@ -211,16 +218,19 @@ struct Counts {
   ~Counts();
 };
 Counts counts;
-inline uint64_t index_of(const void* h) {
+inline const std::unordered_map<const void*, uint64_t>& handler_index() {
   static const std::unordered_map<const void*, uint64_t> index = [] {
     std::unordered_map<const void*, uint64_t> m;
     const void* const* t = handler_table();
     for (size_t i = 0; i < iop_count; ++i) m.emplace(t[i], i);
     return m;
   }();
-  return index.at(h);
+  return index;
 }
+inline uint64_t index_of(const void* h) { return handler_index().at(h); }
 inline void count(const void* h) {
+  // The stubs that returns go through (leave, return_to_instance) are no instructions.
+  if (!handler_index().contains(h)) return;
   ++counts.single[h];
   if (counts.prev) ++counts.pairs[(index_of(counts.prev) << 16) | index_of(h)];
   counts.prev = h;
@@ -277,6 +287,9 @@ struct ExecState {
   const FunctionCode* funcs; ///< its module's defined functions (call_local)
   uint64_t mem_size = 0;     ///< memory 0's size in bytes (mem, its base, is an argument)
   uint64_t* entry_top;       ///< the value stack top when execute() began
+  uint64_t* stack_end;       ///< the store's value_stack_end
+  Frame* frame_top;          ///< the first free frame record (StoreImpl::frame_count's)
+  Frame* frame_end;          ///< the end of the store's frame records
   FuncInst* host_callee = nullptr;  ///< host_call's function, arguments and return pc
   uint64_t* host_args = nullptr;
   const uint8_t* host_return = nullptr;
@@ -633,23 +646,38 @@ WEFT_LOAD8_BR_TABLE(i32_load8_s_add_br_table, int8_t)
 WEFT_LOAD8_BR_TABLE(i32_load8_u_add_br_table, uint8_t)
 #undef WEFT_LOAD8_BR_TABLE
 WEFT_HANDLER(ret) {
-  StoreImpl& s = *st->s;
-  const Frame& f = s.frames[--s.frame_count];
-  if (f.return_pc == nullptr) EXIT();  // the entry function returns: back to execute()
-  pc = f.return_pc;
-  fp = reinterpret_cast<uint8_t*>(f.fp);
-  if (f.instance != st->inst) {
-    st->inst = f.instance;
-    load_memory(st, mem);
-  } else if (st->mem0) {
-    st->mem_size = st->mem0->size;  // the callee may have grown the shared memory
-  }
+  // Pops the frame record and goes where it says, with the caller's fp: a call records the
+  // instance to restore only when it changes it (through the stub return_to_instance), and
+  // the entry function's record leads out of the handlers (leave). The instance's memory
+  // size needs no reload here: memory.grow and host calls reload it, and a return into
+  // another instance goes through return_to_instance.
+  Frame* f = st->frame_top - 1;
+  st->frame_top = f;
+  pc = f->return_pc;
+  fp = reinterpret_cast<uint8_t*>(f->fp);
   DISPATCH();
 }
 
+/// Where the entry function returns to: back to execute().
+void leave(WEFT_HANDLER_PARAMS) { EXIT(); }
+
+/// Where a call into another instance returns to. ret has restored fp and popped the
+/// record, which nothing has overwritten since: it holds the caller's instance and pc.
+void return_to_instance(WEFT_HANDLER_PARAMS) {
+  const Frame* f = st->frame_top;
+  st->inst = f->instance;
+  load_memory(st, mem);
+  pc = f->resume_pc;
+  DISPATCH();
+}
+
+/// The two stubs as code: one handler address each, which ret dispatches to like an
+/// instruction's.
+const void* const leave_code[] = {reinterpret_cast<const void*>(&leave)};
+const void* const return_to_instance_code[] = {reinterpret_cast<const void*>(&return_to_instance)};
+
 /// Calls host function st->host_callee with its arguments at st->host_args, then goes on
-/// at st->host_return. Reached by a tail call from op_call and op_call_indirect, so that
-/// their wasm-to-wasm path needs no registers saved.
+/// at st->host_return. Reached by a tail call from the call handlers' general path.
 void host_call(WEFT_HANDLER_PARAMS) {
   StoreImpl& s = *st->s;
   FuncInst* callee = st->host_callee;
@@ -657,6 +685,7 @@ void host_call(WEFT_HANDLER_PARAMS) {
   uint32_t room = std::max(value_slots(callee->type->params), value_slots(callee->type->results));
   if (args + room > s.value_stack_end) TRAP(TrapKind::call_stack_exhausted);
   s.stack_top = args + room;  // nested calls from the host start above the arguments
+  s.frame_count = static_cast<uint32_t>(st->frame_top - s.frames.get());  // and above our frames
   s.fuel = fuel;              // the host, and wasm it calls, see and spend the same fuel
   bool ok = call_host_into(s, callee, args, st->inst, st->error);
   s.stack_top = st->entry_top;
@@ -672,34 +701,77 @@ void host_call(WEFT_HANDLER_PARAMS) {
 
 enum class Entered { ok, trapped, stopped };
 
-/// Enters wasm function `callee` (callee->code is set) with its frame at `callee_fp`: sets
-/// up the frame and points pc at its code. Or it traps (st->trap says why), or it is out
-/// of fuel or interrupted.
+/// Enters wasm function `c` of `instance` with its frame at `callee_fp`, the general way:
+/// sets up the frame and points pc at its code. Or it traps (st->trap says why), or it is
+/// out of fuel or interrupted.
 [[gnu::always_inline]] inline Entered enter(const FunctionCode* c, InstanceImpl* instance,
                                          uint8_t* callee_fp, const uint8_t* return_pc,
                                          const uint8_t*& pc, uint8_t*& fp, uint8_t*& mem,
                                          ExecState* st, int64_t& fuel) noexcept {
-  StoreImpl& s = *st->s;
   uint64_t* new_fp = reinterpret_cast<uint64_t*>(callee_fp);
-  if (new_fp + c->frame_slots > s.value_stack_end || s.frame_count >= s.frame_capacity) {
+  if (new_fp + c->frame_slots > st->stack_end || st->frame_top == st->frame_end) {
     st->trap = TrapKind::call_stack_exhausted;
     return Entered::trapped;
   }
   fuel -= c->entry_cost;
-  if (fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) return Entered::stopped;
-  s.frames[s.frame_count++] = Frame{return_pc, reinterpret_cast<uint64_t*>(fp), st->inst};
-  zero_slots(new_fp + c->param_slots, c->local_slots);
-  fp = callee_fp;
-  if (instance != st->inst) {
+  if (fuel < 0 || st->s->interrupt_requested.load(std::memory_order_relaxed))
+    return Entered::stopped;
+  Frame* f = st->frame_top++;
+  f->fp = reinterpret_cast<uint64_t*>(fp);
+  if (instance == st->inst) {
+    f->return_pc = return_pc;
+  } else {
+    f->return_pc = reinterpret_cast<const uint8_t*>(return_to_instance_code);
+    f->instance = st->inst;
+    f->resume_pc = return_pc;
     st->inst = instance;
     load_memory(st, mem);
   }
+  zero_slots(new_fp + c->param_slots, c->local_slots);
   if (c->const_slots)
     copy_slots(new_fp + c->param_slots + c->local_slots, st->code_base + c->const_offset, c->const_slots);
+  fp = callee_fp;
   pc = st->code_base + c->code_offset;
   return Entered::ok;
 }
 
+/// The usual call: a function of the running instance with a small frame (its
+/// fast_frame_bytes says which), room on both stacks, fuel left, no interrupt. Like
+/// enter(), without a branch on the frame's shape; returns false, having changed nothing,
+/// when the call needs the general path. The callee's frame is at operand `frame_operand`
+/// of the call, which has `operands` operands.
+///
+/// Written so that the compiler needs no callee-saved register (no push and pop): the
+/// checks keep nothing live but c, and what they read is read again after the frame
+/// record is stored (which the compiler must assume may alias it), rather than kept.
+[[gnu::always_inline]] inline bool enter_fast(const FunctionCode* c, uint32_t frame_operand,
+                                              uint32_t operands, const uint8_t*& pc,
+                                              uint8_t*& fp, ExecState* st, int64_t& fuel) noexcept {
+  // One register for c, not a base and an index kept apart for the addressing modes.
+  asm("" : "+r"(c));
+  // (In integers: for a frame the fast path does not set up, the sum is past any stack.)
+  if (reinterpret_cast<uintptr_t>(fp) + read_operand(pc, frame_operand) + c->fast_frame_bytes >
+          reinterpret_cast<uintptr_t>(st->stack_end) ||
+      fuel < static_cast<int64_t>(c->entry_cost) ||
+      st->s->interrupt_requested.load(std::memory_order_relaxed) ||
+      st->frame_top == st->frame_end)
+    return false;
+  Frame* f = st->frame_top;
+  f->return_pc = pc + handler_size + operands * operand_size;
+  f->fp = reinterpret_cast<uint64_t*>(fp);
+  st->frame_top = f + 1;
+  fuel -= c->entry_cost;
+  fp += read_operand(pc, frame_operand);
+  uint64_t* local0 = reinterpret_cast<uint64_t*>(fp) + c->param_slots;
+  std::memset(local0, 0, fast_local_slots * 8);  // before the constants, which may overlap
+  std::memcpy(local0 + c->local_slots, c->consts, fast_const_slots * 8);
+  pc = c->entry;
+  return true;
+}
+
+// The general path of the call handlers, a handler of its own so that their usual path
+// saves no registers: host functions, other instances' functions, frames too big for
+// enter_fast, and every trap or stop.
 #define WEFT_CALL(callee_expr, frame_operand, operands)                                  \
   do {                                                                                   \
     FuncInst* callee_ = (callee_expr);                                                   \
@@ -717,17 +789,15 @@ enum class Entered { ok, trapped, stopped };
     if (e_ == Entered::trapped) EXIT();                                                  \
     DISPATCH();                                                                          \
   } while (0)
-WEFT_HANDLER(call) { WEFT_CALL(st->inst->funcs[OP(0)], 1, 2); }
-// A defined function of the running module: its code is at a known index, and the instance
-// stays the same (three dependent loads fewer than call's inst->funcs[i]->code).
-WEFT_HANDLER(call_local) {
+[[gnu::noinline]] void call_slow(WEFT_HANDLER_PARAMS) { WEFT_CALL(st->inst->funcs[OP(0)], 1, 2); }
+[[gnu::noinline]] void call_local_slow(WEFT_HANDLER_PARAMS) {
   Entered e = enter(st->funcs + OP(0), st->inst, fp + OP(1), pc + handler_size + 2 * operand_size,
                     pc, fp, mem, st, fuel);
   if (e == Entered::stopped) TAIL_CALL(stop);
   if (e == Entered::trapped) EXIT();
   DISPATCH();
 }
-WEFT_HANDLER(call_indirect) {
+[[gnu::noinline]] void call_indirect_slow(WEFT_HANDLER_PARAMS) {
   const TableInst* table = st->inst->tables[OP(1)];
   uint32_t index = rd<u32>(fp, OP(3));
   if (index >= table->elems.size()) TRAP(TrapKind::undefined_element);
@@ -737,6 +807,33 @@ WEFT_HANDLER(call_indirect) {
   WEFT_CALL(callee, 2, 4);
 }
 #undef WEFT_CALL
+
+WEFT_HANDLER(call) {
+  const FuncInst* callee = st->inst->funcs[OP(0)];
+  // (A host function has no instance.)
+  if (callee->instance != st->inst ||
+      !enter_fast(callee->code, 1, 2, pc, fp, st, fuel))
+    TAIL_CALL(call_slow);
+  DISPATCH();
+}
+// A defined function of the running module: its code is at a known index, and the instance
+// stays the same (three dependent loads fewer than call's inst->funcs[i]->code).
+WEFT_HANDLER(call_local) {
+  if (!enter_fast(st->funcs + OP(0), 1, 2, pc, fp, st, fuel))
+    TAIL_CALL(call_local_slow);
+  DISPATCH();
+}
+// The traps are the general path's too.
+WEFT_HANDLER(call_indirect) {
+  const TableInst* table = st->inst->tables[OP(1)];
+  uint32_t index = rd<u32>(fp, OP(3));
+  if (index >= table->elems.size()) TAIL_CALL(call_indirect_slow);
+  const FuncInst* callee = static_cast<const FuncInst*>(table->elems[index]);
+  if (callee == nullptr || callee->type_id != OP(0) || callee->instance != st->inst ||
+      !enter_fast(callee->code, 2, 4, pc, fp, st, fuel))
+    TAIL_CALL(call_indirect_slow);
+  DISPATCH();
+}
 
 WEFT_HANDLER(select) {
   std::memcpy(fp + OP(0), fp + (rd<u32>(fp, OP(3)) != 0 ? OP(1) : OP(2)), 8);
@@ -1282,6 +1379,9 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcep
   st.s = store;
   st.inst = entry->instance;
   st.entry_top = entry_top;
+  st.stack_end = s.value_stack_end;
+  st.frame_top = s.frames.get() + s.frame_count;
+  st.frame_end = s.frames.get() + s.frame_capacity;
   uint8_t* mem;
   load_memory(&st, mem);
   if (fc->param_slots) std::memcpy(entry_top, slots, fc->param_slots * 8);
@@ -1289,7 +1389,7 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcep
   if (fc->const_slots)
     copy_slots(entry_top + fc->param_slots + fc->local_slots, st.code_base + fc->const_offset,
                fc->const_slots);
-  s.frames[s.frame_count++] = Frame{nullptr, nullptr, nullptr};
+  *st.frame_top++ = Frame{reinterpret_cast<const uint8_t*>(leave_code), nullptr, nullptr, nullptr};
 
   const uint8_t* pc = st.code_base + fc->code_offset;
 #ifdef WEFT_DISPATCH_PROFILE
@@ -1315,6 +1415,17 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcep
 }  // namespace
 
 const void* const* handler_table() noexcept { return handlers; }
+
+void finish_code(detail::ModuleData& data) {
+  data.code.resize(data.code.size() + fast_const_slots * 8);
+  data.code.shrink_to_fit();
+  for (FunctionCode& c : data.funcs) {
+    c.entry = data.code.data() + c.code_offset;
+    c.consts = data.code.data() + c.const_offset;
+    bool fast = c.local_slots <= fast_local_slots && c.const_slots <= fast_const_slots;
+    c.fast_frame_bytes = fast ? (uint64_t{c.frame_slots} + fast_const_slots) * 8 : uint64_t{1} << 62;
+  }
+}
 
 IOp iop_of(wasm::Op op) noexcept { return iop_map[static_cast<size_t>(op)]; }
 

@@ -13,6 +13,10 @@ namespace weft::interp {
 /// A trap comes back as an Error of kind trap; the store stays usable.
 Result<void> invoke(detail::StoreImpl& store, detail::FuncInst* f, uint64_t* slots) noexcept;
 
+/// Makes `data.code`, all functions lowered, final for the interpreter: pads and shrinks it
+/// and sets each function's call fields (FunctionCode::entry and the next two).
+void finish_code(detail::ModuleData& data);
+
 }  // namespace weft::interp
 
 namespace weft::wasm {

@@ -32,6 +32,14 @@ struct FunctionCode {
   uint32_t result_slots = 0;  ///< slots of the results, written at the frame's base on return
   uint32_t entry_cost = 0;    ///< fuel of one entry: the body's instructions outside loops
   size_t code_offset = 0;     ///< first instruction, in ModuleData::code
+
+  // For the interpreter's calls, set once the module's code is final (interp::finish_code).
+  const uint8_t* entry = nullptr;   ///< the first instruction
+  const uint8_t* consts = nullptr;  ///< the constant table
+  /// Bytes of value stack the usual call path needs above the frame's base: the frame and
+  /// that path's overshoot; or, for a frame that path does not set up, more than any stack
+  /// has, so that one compare decides both.
+  uint64_t fast_frame_bytes = 0;
 };
 
 }  // namespace weft::interp
@@ -162,10 +170,16 @@ struct InstanceImpl {
 /// One activation record of the interpreter's explicit call stack. Trivial on purpose: the
 /// interpreter writes a frame before reading it, so a store's frame array is never zeroed
 /// and its pages are only touched as deep as calls go.
+///
+/// A return goes to return_pc with fp restored, and does nothing else: a call that changes
+/// the instance, and the entry of an invocation, set return_pc to a stub of the interpreter
+/// that restores the instance (from the last two fields, written only then) or leaves the
+/// interpreter. A call within the instance writes only the first two fields.
 struct Frame {
   const uint8_t* return_pc;
   uint64_t* fp;
-  InstanceImpl* instance;
+  InstanceImpl* instance;    ///< the caller's instance, for the instance-restoring stub
+  const uint8_t* resume_pc;  ///< the caller's own return pc, for that stub
 };
 
 struct StoreImpl {
@@ -188,7 +202,9 @@ struct StoreImpl {
   uint64_t* value_stack_end = nullptr;
   uint64_t* stack_top = nullptr;  ///< first free slot; nested invocations start here
   std::unique_ptr<Frame[]> frames;
-  uint32_t frame_count = 0;       ///< frames in use
+  /// Frames in use whenever the host runs: running handlers keep their own top (in the
+  /// interpreter's execution state) and write it here before they call a host function.
+  uint32_t frame_count = 0;
   uint32_t frame_capacity = 0;    ///< = max_call_depth
 
   /// Fuel left: each function entry and loop iteration consumes the static instruction count

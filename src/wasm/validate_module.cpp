@@ -22,7 +22,7 @@ Result<void> validate_and_lower(const detail::EngineImpl& engine, detail::Module
       return r;
     }
   }
-  data.code.shrink_to_fit();
+  interp::finish_code(data);
   return {};
 }
 
