@@ -108,6 +108,7 @@
   X(copy64x2, 4)      /* d1 s1 d2 s2: two copy64 in a row, in order */   \
   X(copy64_br, 3)     /* d s off: copy64, then br (values carried to a label) */ \
   X(i32_add_br, 4)    /* d a b off: i32.add, then br (a loop's step, then its jump back) */ \
+  X(i32_add_call_local, 5) /* d a b func frame: i32.add (an argument), then call_local */ \
   X(copy64x2_br, 5)   /* d1 s1 d2 s2 off: copy64x2, then br */           \
   X(copy64x4, 8)      /* four copy64 in a row, in order (locals rotated by a loop) */ \
   X(copy64x4_br, 9)   /* copy64x4, then br */                            \

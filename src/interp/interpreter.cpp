@@ -823,6 +823,16 @@ WEFT_HANDLER(call_local) {
     TAIL_CALL(call_local_slow);
   DISPATCH();
 }
+// The add first; call_local's general path then sees its own operands just after the
+// add's (pc moved past those), and the same return address.
+WEFT_HANDLER(i32_add_call_local) {
+  wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));
+  if (!enter_fast(st->funcs + OP(3), 4, 5, pc, fp, st, fuel)) {
+    pc += 3 * operand_size;
+    TAIL_CALL(call_local_slow);
+  }
+  DISPATCH();
+}
 // The traps are the general path's too.
 WEFT_HANDLER(call_indirect) {
   const TableInst* table = st->inst->tables[OP(1)];

@@ -572,7 +572,11 @@ Result<void> FuncLowering::lower_call(Op op) {
   WEFT_TRY_VOID(pop_types(ft->params));
   uint32_t arg_base = next_home();
   if (op == Op::call && func >= m_module.imported_funcs) {
-    emit_op(IOp::call_local);
+    // An argument computed by an addition just before (`f(n - 1)`): one instruction.
+    if (rewrite_last(IOp::i32_add, 3, IOp::i32_add_call_local))
+      forget_producer();
+    else
+      emit_op(IOp::call_local);
     emit_u32(func - m_module.imported_funcs);
     emit_slot(arg_base);
   } else if (op == Op::call) {

@@ -43,6 +43,7 @@ struct Func {
   std::vector<uint8_t> params;
   uint8_t result;
   Bytes body;  ///< instructions, without the final end
+  uint8_t i32_locals = 0;  ///< locals declared after the parameters
 };
 
 /// A module with one page of memory and each function exported under its name.
@@ -64,7 +65,7 @@ Bytes build(const std::vector<Func>& funcs) {
     name(exports, f.export_name);
     exports.push_back(0x00);
     leb(exports, i);
-    Bytes body = {0x00};  // no locals
+    Bytes body = f.i32_locals ? Bytes{0x01, f.i32_locals, 0x7f} : Bytes{0x00};
     body.insert(body.end(), f.body.begin(), f.body.end());
     body.push_back(0x0b);
     leb(code, body.size());
@@ -1128,6 +1129,47 @@ TEST(fusion, a_byte_range_checked) {
   for (int32_t a : {0, 1, 2, 3, 65530}) as.push_back(weft::Value::i32(a));
   for (int32_t b : {0x35, 0x2f, 0x3a, 0x130}) bs.push_back(weft::Value::i32(b));
   h.run({as, bs});
+}
+
+}  // namespace
+
+namespace {
+
+TEST(fusion, an_argument_added_just_before_the_call) {
+  // (func $fib (param i32) (result i32): n < 2 ? n : fib(n - 1) + fib(n - 2)), whose calls
+  // take the usual path; and (func $big (param i32) (result i32) (local i32 x 5) (i32.mul
+  // (local.get 0) (i32.const 3))), whose frame takes the general path, called as
+  // big(a + b) + 1.
+  std::vector<Func> funcs = {
+      {"fib", {i32}, i32,
+       {0x20, 0x00, 0x41, 0x02, 0x48, 0x04, 0x7f, 0x20, 0x00, 0x05, 0x20, 0x00, 0x41, 0x7f, 0x6a, 0x10, 0x00,
+        0x20, 0x00, 0x41, 0x7e, 0x6a, 0x10, 0x00, 0x6a, 0x0b}},
+      {"big", {i32}, i32, {0x20, 0x00, 0x41, 0x03, 0x6c}, 5},
+      {"g", {i32, i32}, i32, {0x20, 0x00, 0x20, 0x01, 0x6a, 0x10, 0x01, 0x41, 0x01, 0x6a}},
+  };
+  weft::Engine engine;
+  auto module = engine.compile(build(funcs));
+  ASSERT_TRUE(module) << module.error().to_string();
+  std::string listing = module->lowered_code();
+  EXPECT_NE(listing.find("i32_add_call_local"), std::string::npos) << listing;
+  weft::Store store(engine);
+  weft::Linker linker(engine);
+  auto instance = linker.instantiate(store, *module);
+  ASSERT_TRUE(instance) << instance.error().to_string();
+  auto fib = instance->typed_func<int32_t(int32_t)>("fib");
+  auto g = instance->typed_func<int32_t(int32_t, int32_t)>("g");
+  ASSERT_TRUE(fib && g);
+  EXPECT_EQ(*(*fib)(store, 20), 6765);
+  EXPECT_EQ(*(*fib)(store, 1), 1);
+  EXPECT_EQ(*(*g)(store, 4, 5), 28);
+  EXPECT_EQ(*(*g)(store, -7, 2), -14);
+  // Out of fuel on the general path: the trap names it, and the store is usable after.
+  store.set_fuel(3);
+  auto r = (*g)(store, 1, 1);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().to_string().find("fuel"), std::string::npos) << r.error().to_string();
+  store.set_fuel(std::nullopt);
+  EXPECT_EQ(*(*g)(store, 1, 1), 7);
 }
 
 }  // namespace
