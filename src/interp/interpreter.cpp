@@ -1209,6 +1209,28 @@ template <class M>
   WEFT_ABSORB_RANGE(i32_load8_u_i32_add_i32_and_br_i32_lt_u, <)
 #define WEFT_ABSORB_i32_load8_u_i32_add_i32_and_br_i32_ge_u() \
   WEFT_ABSORB_RANGE(i32_load8_u_i32_add_i32_and_br_i32_ge_u, >=)
+// Two loads multiplied, the earlier one (operands 3, 4 or 4, 5) first.
+#define WEFT_ABSORB_i32_load_x2_i32_mul()                                          \
+  WEFT_HANDLER(i32_load_x2_i32_mul) {                                              \
+    uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(3))) + OP(4);              \
+    if (ea2 + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);              \
+    const u32 x_ = load_mem<u32>(mem + ea2);                                       \
+    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
+    if (ea + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);               \
+    wr<u32>(fp, OP(0), load_mem<u32>(mem + ea) * x_);                              \
+    NEXT(5);                                                                       \
+  }
+#define WEFT_ABSORB_i32_load_add_load_i32_mul()                                    \
+  WEFT_HANDLER(i32_load_add_load_i32_mul) {                                        \
+    uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(4))) + OP(5);              \
+    if (ea2 + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);              \
+    const u32 x_ = load_mem<u32>(mem + ea2);                                       \
+    uint64_t ea =                                                                  \
+        static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
+    if (ea + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);               \
+    wr<u32>(fp, OP(0), load_mem<u32>(mem + ea) * x_);                              \
+    NEXT(6);                                                                       \
+  }
 #define WEFT_ABSORB_i32_table_and_xor() WEFT_ABSORB_TABLE(i32_table_and_xor, and_xor)
 #define WEFT_ABSORB_i32_table_xor_and() WEFT_ABSORB_TABLE(i32_table_xor_and, xor_and)
 #define WEFT_ABSORB_i32_shr_u_xor_table_and_xor() WEFT_ABSORB_SHR_XOR_TABLE(i32_shr_u_xor_table_and_xor, and_xor)

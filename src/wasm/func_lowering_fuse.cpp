@@ -208,7 +208,7 @@ bool FuncLowering::fuse_binary(IOp op, const StackEntry (&args)[3], ValType resu
     std::memcpy(m_code.data() + dst_field, &d, 4);
     emit_slot(args[1 - side].src);
     mark_producer(dst_field);
-    merge_previous(3);
+    merge_previous(interp::iop_operands(*fused) - 1);  // the operand just appended
     return true;
   }
   return false;

@@ -1173,3 +1173,26 @@ TEST(fusion, an_argument_added_just_before_the_call) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, two_loads_multiplied) {
+  // memory[0..16) = 3, 5, -7, 0x10001 (i32s); memory[a + 4] * memory[b + 8] (or memory[b +
+  // a + 8]): a dot product's step.
+  const Bytes init = {0x41, 0x00, 0x41, 0x03, 0x36, 0x02, 0x00, 0x41, 0x00, 0x41, 0x05, 0x36, 0x02, 0x04,
+                      0x41, 0x00, 0x41, 0x79, 0x36, 0x02, 0x08, 0x41, 0x00, 0x41, 0x81, 0x80, 0x04, 0x36, 0x02, 0x0c};
+  Harness h;
+  for (bool added : {false, true}) {
+    const Bytes second = added ? cat({get(1), get(0), {0x6a, 0x28, 0x02, 0x08}}) : cat({get(1), {0x28, 0x02, 0x08}});
+    auto body = [&](bool fuse) {
+      return cat({init, get(0), {0x28, 0x02, 0x04}, fuse ? Bytes{} : no_fuse, second, {0x6c}});
+    };
+    std::string n = added ? "i32_load_add_load_i32_mul" : "i32_load_x2_i32_mul";
+    h.add(n, {i32, i32}, i32, body(true), body(false), n);
+  }
+  std::vector<weft::Value> v;
+  for (int32_t x : {0, 4, 8, 65532, -4}) v.push_back(weft::Value::i32(x));
+  h.run({v, v});
+}
+
+}  // namespace
