@@ -177,7 +177,8 @@
 //   absorb  `t = prev ins...; d = cur ... t ...` -> `merged d <cur's other fields> ins...`:
 //           the table lookups of a CRC, `table[((c & m) ^ x) << 2]`, and `(c >> 8) ^` them;
 //           a byte loaded, then range-checked: [d c1 m cmp off addr loff]; two loads
-//           multiplied (a dot product's step): [d addr off addr2 off2], [d a b off addr2 off2]
+//           multiplied (a dot product's step): [d addr off addr2 off2], [d a b off addr2 off2];
+//           a sum of three, one of them SHA-2's Σ or σ: [d a b x k1 k2 k3]
 //   add_addr `i32_add d a b; X_mem d off ...` (d a local) -> `i32_add_X_mem d a b off ...`
 //   then_br a store, copy or addition, then the conditional branch after it (which may or
 //           may not read what it wrote): `store... ; add_br d x y c off` ->
@@ -351,6 +352,8 @@
   WEFT_FUSED(then_br, u32, i32_load_br_if, i32_load_br_i32_eq, ==, i32_load_br_if_then_i32_load_br_i32_eq, 9) \
   WEFT_FUSED(absorb, u32, i32_and_i32_xor, i32_load_scaled, _, i32_table_and_xor, 7)          \
   WEFT_FUSED(absorb, u32, i32_load, i32_load_i32_mul, _, i32_load_x2_i32_mul, 5)              \
+  WEFT_FUSED(absorb, u32, i32_rotl3_xor, i32_add_i32_add, _, i32_add_i32_add_rotl3_xor, 7)     \
+  WEFT_FUSED(absorb, u32, i32_rotl2_shr_u_xor, i32_add_i32_add, _, i32_add_i32_add_rotl2_shr_u_xor, 7) \
   WEFT_FUSED(absorb, u32, i32_load, i32_load_add_i32_mul, _, i32_load_add_load_i32_mul, 6)     \
   WEFT_FUSED(absorb, u32, i32_xor_i32_and, i32_load_scaled, _, i32_table_xor_and, 7)          \
   WEFT_FUSED(absorb, u32, i32_table_and_xor, i32_shr_u_i32_xor, _, i32_shr_u_xor_table_and_xor, 9) \

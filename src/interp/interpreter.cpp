@@ -1231,6 +1231,20 @@ template <class M>
     wr<u32>(fp, OP(0), load_mem<u32>(mem + ea) * x_);                              \
     NEXT(6);                                                                       \
   }
+#define WEFT_ABSORB_SUM_OF(name, expr)                                             \
+  WEFT_HANDLER(name) {                                                             \
+    const u32 a_ = rd<u32>(fp, OP(3));                                             \
+    const u32 k1_ = rd<u32>(fp, OP(4)) & 31, k2_ = rd<u32>(fp, OP(5)) & 31, k3_ = rd<u32>(fp, OP(6)) & 31; \
+    wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)) + (expr));          \
+    NEXT(7);                                                                       \
+  }
+#define WEFT_ABSORB_i32_add_i32_add_rotl3_xor()                                    \
+  WEFT_ABSORB_SUM_OF(i32_add_i32_add_rotl3_xor,                                    \
+                     std::rotl(a_, static_cast<int>(k1_)) ^ std::rotl(a_, static_cast<int>(k2_)) ^ \
+                         std::rotl(a_, static_cast<int>(k3_)))
+#define WEFT_ABSORB_i32_add_i32_add_rotl2_shr_u_xor()                              \
+  WEFT_ABSORB_SUM_OF(i32_add_i32_add_rotl2_shr_u_xor,                              \
+                     std::rotl(a_, static_cast<int>(k1_)) ^ std::rotl(a_, static_cast<int>(k2_)) ^ (a_ >> k3_))
 #define WEFT_ABSORB_i32_table_and_xor() WEFT_ABSORB_TABLE(i32_table_and_xor, and_xor)
 #define WEFT_ABSORB_i32_table_xor_and() WEFT_ABSORB_TABLE(i32_table_xor_and, xor_and)
 #define WEFT_ABSORB_i32_shr_u_xor_table_and_xor() WEFT_ABSORB_SHR_XOR_TABLE(i32_shr_u_xor_table_and_xor, and_xor)

@@ -411,6 +411,11 @@ bool FuncLowering::merge_previous(uint32_t value_field) {
   for (uint32_t i = 0; i < prev_fields; ++i) p[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
   for (uint32_t i = 0; i < cur_fields; ++i) q[i] = field_at(m_last_start + interp::handler_size + 4 * i);
   const Field c = p[0];
+  if (c.kind == 1 && q[value_field] != c && *cur == IOp::i32_add_i32_add) {
+    // A sum of three: whichever operand prev computed may be absorbed.
+    for (uint32_t i = 1; i < cur_fields; ++i)
+      if (q[i] == c) value_field = i;
+  }
   if (c.kind != 1 || q[value_field] != c) return false;
   // No other input of cur may name c: cur read the value prev wrote there, and the merged
   // instruction never writes it. (Field 0 of a chain, or of a cur that is the producer of

@@ -1196,3 +1196,27 @@ TEST(fusion, two_loads_multiplied) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, a_sum_of_three_with_a_rotation_sum) {
+  // (Σ(a) + x) + y and (x + Σ(a)) + y, Σ = rotl(a, k1) ^ rotl(a, k2) ^ (rotl(a, 19) or
+  // a >> 19): SHA-2's round and schedule sums.
+  Harness h;
+  for (bool shift : {false, true}) {
+    const Bytes sigma = cat({get(0), get(1), {0x77}, get(0), get(2), {0x77, 0x73}, get(0),
+                             {0x41, 0x13, static_cast<uint8_t>(shift ? 0x76 : 0x77), 0x73}});
+    const std::string n = shift ? "i32_add_i32_add_rotl2_shr_u_xor" : "i32_add_i32_add_rotl3_xor";
+    h.add(n, {i32, i32, i32, i32, i32}, i32, cat({sigma, get(3), {0x6a}, get(4), {0x6a}}),
+          cat({sigma, no_fuse, get(3), {0x6a}, get(4), {0x6a}}), n);
+    h.add("x_first_" + n, {i32, i32, i32, i32, i32}, i32, cat({get(3), sigma, {0x6a}, get(4), {0x6a}}),
+          cat({get(3), sigma, no_fuse, {0x6a}, get(4), {0x6a}}), n);
+  }
+  std::vector<weft::Value> as, ks, xs;
+  for (int32_t a : {0, 1, 0x12345678, INT32_MIN}) as.push_back(weft::Value::i32(a));
+  for (int32_t k : {0, 7, 33}) ks.push_back(weft::Value::i32(k));
+  for (int32_t x : {0, 1, -1}) xs.push_back(weft::Value::i32(x));
+  h.run({as, ks, ks, xs, xs});
+}
+
+}  // namespace
