@@ -1231,20 +1231,24 @@ template <class M>
     wr<u32>(fp, OP(0), load_mem<u32>(mem + ea) * x_);                              \
     NEXT(6);                                                                       \
   }
-#define WEFT_ABSORB_SUM_OF(name, expr)                                             \
+// One value at a time, so that the rotations (whose count x86 wants in cl, where the
+// execution state is) leave registers for the rest: no register saved.
+#define WEFT_ABSORB_SUM_OF(name, LAST)                                             \
   WEFT_HANDLER(name) {                                                             \
     const u32 a_ = rd<u32>(fp, OP(3));                                             \
-    const u32 k1_ = rd<u32>(fp, OP(4)) & 31, k2_ = rd<u32>(fp, OP(5)) & 31, k3_ = rd<u32>(fp, OP(6)) & 31; \
-    wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)) + (expr));          \
+    u32 r_ = std::rotl(a_, static_cast<int>(rd<u32>(fp, OP(4)) & 31));             \
+    r_ ^= std::rotl(a_, static_cast<int>(rd<u32>(fp, OP(5)) & 31));                \
+    r_ ^= LAST(a_, rd<u32>(fp, OP(6)) & 31);                                       \
+    r_ += rd<u32>(fp, OP(1));                                                      \
+    r_ += rd<u32>(fp, OP(2));                                                      \
+    wr<u32>(fp, OP(0), r_);                                                        \
     NEXT(7);                                                                       \
   }
-#define WEFT_ABSORB_i32_add_i32_add_rotl3_xor()                                    \
-  WEFT_ABSORB_SUM_OF(i32_add_i32_add_rotl3_xor,                                    \
-                     std::rotl(a_, static_cast<int>(k1_)) ^ std::rotl(a_, static_cast<int>(k2_)) ^ \
-                         std::rotl(a_, static_cast<int>(k3_)))
-#define WEFT_ABSORB_i32_add_i32_add_rotl2_shr_u_xor()                              \
-  WEFT_ABSORB_SUM_OF(i32_add_i32_add_rotl2_shr_u_xor,                              \
-                     std::rotl(a_, static_cast<int>(k1_)) ^ std::rotl(a_, static_cast<int>(k2_)) ^ (a_ >> k3_))
+#define WEFT_SUM_ROTL(a, k) std::rotl(a, static_cast<int>(k))
+#define WEFT_SUM_SHR(a, k) ((a) >> (k))
+#define WEFT_ABSORB_i32_add_i32_add_rotl3_xor() WEFT_ABSORB_SUM_OF(i32_add_i32_add_rotl3_xor, WEFT_SUM_ROTL)
+#define WEFT_ABSORB_i32_add_i32_add_rotl2_shr_u_xor() \
+  WEFT_ABSORB_SUM_OF(i32_add_i32_add_rotl2_shr_u_xor, WEFT_SUM_SHR)
 #define WEFT_ABSORB_i32_table_and_xor() WEFT_ABSORB_TABLE(i32_table_and_xor, and_xor)
 #define WEFT_ABSORB_i32_table_xor_and() WEFT_ABSORB_TABLE(i32_table_xor_and, xor_and)
 #define WEFT_ABSORB_i32_shr_u_xor_table_and_xor() WEFT_ABSORB_SHR_XOR_TABLE(i32_shr_u_xor_table_and_xor, and_xor)
