@@ -1129,6 +1129,9 @@ template <class M>
 // rmw_of: the value of the first instruction, from its inputs at operands B on, then the
 // read-modify-write `memory[addr + off] op= value` (operands 0 and 1). The first's load, if
 // any, is checked and done before the read-modify-write's, as the two instructions were.
+// The barrier keeps clang from loading the second part's operands before the first part is
+// done, which left too few registers: with it, the two-load handlers save none.
+#define WEFT_SEQUENCE_POINT() asm volatile("" ::: "memory")
 #define WEFT_RMW_OF_VALUE_f64_mul(T, B) const T v_ = num::f64_mul(rd<T>(fp, OP(B)), rd<T>(fp, OP(B + 1)))
 #define WEFT_RMW_OF_VALUE_f32_mul(T, B) const T v_ = num::f32_mul(rd<T>(fp, OP(B)), rd<T>(fp, OP(B + 1)))
 #define WEFT_RMW_OF_VALUE_f64_mul_f64_mul(T, B) \
@@ -1141,7 +1144,8 @@ template <class M>
     uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(B))) + OP(B + 1);          \
     if (ea2 + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);      \
     v_ = num::T##_mul(load_mem<T>(mem + ea2), rd<T>(fp, OP(B + 2)));               \
-  }
+  }                                                                                \
+  WEFT_SEQUENCE_POINT()
 #define WEFT_RMW_OF_VALUE_f64_load_f64_mul(T, B) WEFT_RMW_OF_VALUE_LOAD(T, B)
 #define WEFT_RMW_OF_VALUE_f32_load_f32_mul(T, B) WEFT_RMW_OF_VALUE_LOAD(T, B)
 #define WEFT_RMW_APPLY_f64_add_mem(m, v) num::f64_add(m, v)
@@ -1215,6 +1219,7 @@ template <class M>
     uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(3))) + OP(4);              \
     if (ea2 + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);              \
     const u32 x_ = load_mem<u32>(mem + ea2);                                       \
+    WEFT_SEQUENCE_POINT();                                                         \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
     if (ea + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);               \
     wr<u32>(fp, OP(0), load_mem<u32>(mem + ea) * x_);                              \
@@ -1225,6 +1230,7 @@ template <class M>
     uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(4))) + OP(5);              \
     if (ea2 + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);              \
     const u32 x_ = load_mem<u32>(mem + ea2);                                       \
+    WEFT_SEQUENCE_POINT();                                                         \
     uint64_t ea =                                                                  \
         static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
     if (ea + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);               \
@@ -1263,6 +1269,7 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
   uint64_t ea2 = static_cast<uint64_t>(d2) + OP(7);
   if (ea2 + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
   const f64 v = num::f64_mul(load_mem<f64>(mem + ea2), rd<f64>(fp, OP(8)));
+  WEFT_SEQUENCE_POINT();
   uint64_t ea = static_cast<uint64_t>(d1) + OP(6);  // d1's slot is not d2's (the lowering checks)
   if (ea + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
   store_mem<f64>(mem + ea, num::f64_add(load_mem<f64>(mem + ea), v));
