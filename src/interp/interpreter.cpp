@@ -1281,7 +1281,9 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
 #define WEFT_CHAIN_HANDLER(name, T, expr, n) \
   WEFT_HANDLER(name) {                       \
     const T a_ = rd<T>(fp, OP(1));           \
-    wr<T>(fp, OP(0), expr);                  \
+    T r_ = expr;                             \
+    WEFT_SEQUENCE_POINT();                   \
+    wr<T>(fp, OP(0), r_);                    \
     NEXT(n);                                 \
   }
 #define WEFT_CHAIN_i32_rotl2_xor(T) WEFT_CHAIN_HANDLER(i32_rotl2_xor, T, WEFT_ROTL(T, 2) ^ WEFT_ROTL(T, 3), 4)
