@@ -344,6 +344,12 @@
   WEFT_FTHEN_BR(i32_store8, 3) WEFT_FTHEN_BR(i32_store, 3)                                    \
   WEFT_FTHEN_BR(f64_store, 3) WEFT_FTHEN_BR(i32_store_scaled, 5)                              \
   WEFT_FTHEN_BR(copy64, 2) WEFT_FTHEN_BR(i32_add, 3) WEFT_FTHEN_BR(i32_add_x2, 6)             \
+  WEFT_FUSED(then_br, u32, i32_add_x2_f64_load_f64_mul_f64_add_mem, i32_add_br_i32_ne, !=,   \
+             i32_add_x2_f64_load_f64_mul_f64_add_mem_add_br_i32_ne, 14)                       \
+  WEFT_FUSED(then_br, u32, i32_add_x2_f64_load_f64_mul_f64_add_mem, i32_add_br_i32_lt_u, <,  \
+             i32_add_x2_f64_load_f64_mul_f64_add_mem_add_br_i32_lt_u, 14)                     \
+  WEFT_FUSED(then_br, int32_t, i32_add_x2_f64_load_f64_mul_f64_add_mem, i32_add_br_i32_lt_s, <, \
+             i32_add_x2_f64_load_f64_mul_f64_add_mem_add_br_i32_lt_s, 14)                     \
   WEFT_FUSED(then_br, u32, i32_load8_u_add_br_i32_eq, br_i32_eq, ==,                          \
              i32_load8_u_add_br_i32_eq_then_br_i32_eq, 9)                                    \
   WEFT_FUSED(then_br, u32, i32_load8_u_add_br_i32_eq, br_i32_ne, !=,                          \

@@ -1261,18 +1261,24 @@ template <class M>
 #define WEFT_ABSORB_i32_shr_u_xor_table_xor_and() WEFT_ABSORB_SHR_XOR_TABLE(i32_shr_u_xor_table_xor_and, xor_and)
 // The two address additions, then `mem[d1 + off1] += mem[d2 + off2] * c`, in the order of
 // the instructions: each sum is written before the next operand is read.
+// (Also the first part of its then_br forms: the unrolled loop's body, then its closing
+// add-compare-branch.)
+#define WEFT_THEN_STORE_i32_add_x2_f64_load_f64_mul_f64_add_mem()                    \
+  {                                                                                  \
+    const u32 d1 = rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2));                          \
+    wr<u32>(fp, OP(0), d1);                                                          \
+    const u32 d2 = rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5));                          \
+    wr<u32>(fp, OP(3), d2);                                                          \
+    uint64_t ea2 = static_cast<uint64_t>(d2) + OP(7);                                \
+    if (ea2 + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                \
+    const f64 v = num::f64_mul(load_mem<f64>(mem + ea2), rd<f64>(fp, OP(8)));        \
+    WEFT_SEQUENCE_POINT();                                                           \
+    uint64_t ea = static_cast<uint64_t>(d1) + OP(6); /* not d2's slot: checked */    \
+    if (ea + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                 \
+    store_mem<f64>(mem + ea, num::f64_add(load_mem<f64>(mem + ea), v));              \
+  }
 WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
-  const u32 d1 = rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2));
-  wr<u32>(fp, OP(0), d1);
-  const u32 d2 = rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5));
-  wr<u32>(fp, OP(3), d2);
-  uint64_t ea2 = static_cast<uint64_t>(d2) + OP(7);
-  if (ea2 + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
-  const f64 v = num::f64_mul(load_mem<f64>(mem + ea2), rd<f64>(fp, OP(8)));
-  WEFT_SEQUENCE_POINT();
-  uint64_t ea = static_cast<uint64_t>(d1) + OP(6);  // d1's slot is not d2's (the lowering checks)
-  if (ea + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
-  store_mem<f64>(mem + ea, num::f64_add(load_mem<f64>(mem + ea), v));
+  WEFT_THEN_STORE_i32_add_x2_f64_load_f64_mul_f64_add_mem();
   NEXT(9);
 }
 // chain: rotations (and a shift) of one value a, xored: SHA-2's Σ and σ functions.

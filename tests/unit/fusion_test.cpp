@@ -1220,3 +1220,28 @@ TEST(fusion, a_sum_of_three_with_a_rotation_sum) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, matmul_step_then_its_loop_closing_branch) {
+  // As address_additions_joined_to_a_product_added_into_memory, in a block, then
+  // (br_if 0 (i32.ne (local.tee 0 (i32.add j p)) q)); back: memory[p + 16] + j.
+  const Bytes fill = {0x41, 0x00, 0x41, 0xc0, 0x00, 0x41, 0x80, 0x80, 0x04, 0xfc, 0x0b, 0x00};
+  const Bytes three = cat({get(0), get(2), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x08, 0x40, 0x39, 0x03, 0x08}});
+  auto body = [&](bool fuse) {
+    return cat({fill, three, {0x02, 0x40}, get(0), get(1), {0x6a, 0x22, 0x01}, get(3), get(0), get(2),
+                {0x6a, 0x22, 0x02, 0x2b, 0x03, 0x08, 0xa2}, get(1), {0x2b, 0x03, 0x10, 0xa0, 0x39, 0x03, 0x10},
+                fuse ? Bytes{} : no_fuse, get(0), get(1), {0x6a, 0x22, 0x00}, get(2), {0x47, 0x0d, 0x00, 0x0b},
+                get(1), {0x2b, 0x03, 0x10}, get(0), {0xb8, 0xa0}});
+  };
+  Harness h;
+  h.add("axpy_loop", {i32, i32, i32, f64}, f64, body(true), body(false),
+        "i32_add_x2_f64_load_f64_mul_f64_add_mem_add_br_i32_ne");
+  std::vector<weft::Value> js, ps, qs;
+  for (int32_t j : {0, 8, 65528, -8}) js.push_back(weft::Value::i32(j));
+  for (int32_t p : {0, 16, 65520}) ps.push_back(weft::Value::i32(p));
+  for (int32_t q : {0, 24, 65535}) qs.push_back(weft::Value::i32(q));
+  h.run({js, ps, qs, edge_values(f64)});
+}
+
+}  // namespace
