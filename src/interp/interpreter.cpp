@@ -519,18 +519,16 @@ WEFT_HANDLER(copy64_br) {
   std::memcpy(fp + OP(0), fp + OP(1), 8);
   JUMP(2);
 }
+/// The copies of copy64x4 and copy64x4_br, in order: [d1 s1 d2 s2 d3 s3 d4 s4].
+[[gnu::always_inline]] inline void copy64x4(const uint8_t* pc, uint8_t* fp) noexcept {
+  for (uint32_t i = 0; i < 8; i += 2) std::memcpy(fp + read_operand(pc, i), fp + read_operand(pc, i + 1), 8);
+}
 WEFT_HANDLER(copy64x4) {
-  std::memcpy(fp + OP(0), fp + OP(1), 8);
-  std::memcpy(fp + OP(2), fp + OP(3), 8);
-  std::memcpy(fp + OP(4), fp + OP(5), 8);
-  std::memcpy(fp + OP(6), fp + OP(7), 8);
+  copy64x4(pc, fp);
   NEXT(8);
 }
 WEFT_HANDLER(copy64x4_br) {
-  std::memcpy(fp + OP(0), fp + OP(1), 8);
-  std::memcpy(fp + OP(2), fp + OP(3), 8);
-  std::memcpy(fp + OP(4), fp + OP(5), 8);
-  std::memcpy(fp + OP(6), fp + OP(7), 8);
+  copy64x4(pc, fp);
   JUMP(8);
 }
 WEFT_HANDLER(i32_add_br) {

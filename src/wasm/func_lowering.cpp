@@ -202,8 +202,8 @@ void FuncLowering::emit_copy(ValType t, uint32_t dst, uint32_t src) {
         (std::memcpy(&prev, m_code.data() + m_prev_start, sizeof prev),
          prev == m_handlers[static_cast<size_t>(IOp::copy64x2)])) {
       Field f[8];
-      for (uint32_t i = 0; i < 4; ++i) f[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
-      for (uint32_t i = 0; i < 4; ++i) f[4 + i] = field_at(at + interp::handler_size + 4 * i);
+      fields_at(m_prev_start, 4, f);
+      fields_at(at, 4, f + 4);
       const size_t start = m_prev_start;
       restart_instruction(start, IOp::copy64x4);
       for (const Field& x : f) emit_field(x);

@@ -138,6 +138,10 @@ class FuncLowering {
     bool operator==(const Field&) const = default;
   };
   Field field_at(size_t at) const;
+  /// The first n operand fields of the instruction starting at `start`.
+  void fields_at(size_t start, uint32_t n, Field* out) const;
+  /// Which handler the instruction starting at `start` is, if any.
+  std::optional<interp::IOp> iop_at(size_t start) const;
   void emit_field(Field f);
   /// Rewrites the instruction starting at `start` (the last or the one before the last)
   /// into an empty `op`: the code ends after its handler and the relocation records of the

@@ -129,6 +129,16 @@ IOp swapped_compare(IOp br) {
 
 }  // namespace
 
+std::optional<IOp> FuncLowering::iop_at(size_t start) const {
+  const void* h;
+  std::memcpy(&h, m_code.data() + start, sizeof h);
+  return fusion_table().iop_of(h);
+}
+
+void FuncLowering::fields_at(size_t start, uint32_t n, Field* out) const {
+  for (uint32_t i = 0; i < n; ++i) out[i] = field_at(start + interp::handler_size + 4 * i);
+}
+
 FuncLowering::Field FuncLowering::field_at(size_t at) const {
   Field f;
   std::memcpy(&f.raw, m_code.data() + at, 4);
@@ -163,9 +173,7 @@ bool FuncLowering::fuse_binary(IOp op, const StackEntry (&args)[3], ValType resu
     const StackEntry& e = args[side];
     if (e.src == e.home || e.src >= m_locals_end || is_const_slot(e.src)) continue;
     if (m_code.size() - m_last_start != interp::handler_size + 3 * interp::operand_size) break;
-    const void* h;
-    std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
-    std::optional<IOp> first = table.iop_of(h);
+    std::optional<IOp> first = iop_at(m_last_start);
     std::optional<IOp> fused = first ? table.fused(FuseKind::pair_keep, *first, op) : std::nullopt;
     if (!fused) break;
     const size_t fields = m_last_start + interp::handler_size;
@@ -273,9 +281,7 @@ std::optional<size_t> FuncLowering::fuse_branch_on_value(size_t start) {
   // right after it with no label between.
   if (dead() || m_last_start != start || m_prev_start == k_no_start) return std::nullopt;
   const FusionTable& table = fusion_table();
-  const void* h;
-  std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
-  std::optional<IOp> first = table.iop_of(h);
+  std::optional<IOp> first = iop_at(m_prev_start);
   if (!first) return std::nullopt;
   // The operand fields of the first instruction: d and its inputs.
   uint32_t fields;
@@ -288,8 +294,7 @@ std::optional<size_t> FuncLowering::fuse_branch_on_value(size_t start) {
     default: return std::nullopt;
   }
   if (start - m_prev_start != interp::handler_size + fields * interp::operand_size) return std::nullopt;
-  std::memcpy(&h, m_code.data() + start, sizeof h);
-  std::optional<IOp> br = table.iop_of(h);
+  std::optional<IOp> br = iop_at(start);
   if (!br) return std::nullopt;
   const size_t first_fields = m_prev_start + interp::handler_size;
   const size_t br_fields = start + interp::handler_size;
@@ -320,8 +325,7 @@ std::optional<size_t> FuncLowering::fuse_branch_on_value(size_t start) {
   // too, as [d c1 m limit off addr loff] (the absorb kind).
   if (m_prev2_start != k_no_start && c &&
       m_prev_start - m_prev2_start == interp::handler_size + 3 * interp::operand_size) {
-    std::memcpy(&h, m_code.data() + m_prev2_start, sizeof h);
-    std::optional<IOp> load = table.iop_of(h);
+    std::optional<IOp> load = iop_at(m_prev2_start);
     std::optional<IOp> whole = load ? table.fused(FuseKind::absorb, *load, *fused) : std::nullopt;
     const size_t load_fields = m_prev2_start + interp::handler_size;
     const Field t = field_at(load_fields), addr = field_at(load_fields + 4), loff = field_at(load_fields + 8);
@@ -357,11 +361,8 @@ std::optional<size_t> FuncLowering::merge_before_branch(size_t start) {
   // (then_br in code.hpp): first is done, then the branch, as before.
   if (dead() || m_last_start != start || m_prev_start == k_no_start) return std::nullopt;
   const FusionTable& table = fusion_table();
-  const void* h;
-  std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
-  std::optional<IOp> first = table.iop_of(h);
-  std::memcpy(&h, m_code.data() + start, sizeof h);
-  std::optional<IOp> branch = table.iop_of(h);
+  std::optional<IOp> first = iop_at(m_prev_start);
+  std::optional<IOp> branch = iop_at(start);
   if (!first || !branch) return std::nullopt;
   std::optional<IOp> whole = table.fused(FuseKind::then_br, *first, *branch);
   if (!whole) return std::nullopt;
@@ -371,9 +372,8 @@ std::optional<size_t> FuncLowering::merge_before_branch(size_t start) {
       m_code.size() - start != interp::handler_size + branch_fields * interp::operand_size)
     return std::nullopt;
   Field f[16];
-  for (uint32_t i = 0; i < first_fields; ++i) f[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
-  for (uint32_t i = 0; i + 1 < branch_fields; ++i)
-    f[first_fields + i] = field_at(start + interp::handler_size + 4 * i);
+  fields_at(m_prev_start, first_fields, f);
+  fields_at(start, branch_fields - 1, f + first_fields);
   const size_t merged = m_prev_start;
   restart_instruction(merged, *whole);
   for (uint32_t i = 0; i + 1 < first_fields + branch_fields; ++i) emit_field(f[i]);
@@ -392,11 +392,8 @@ bool FuncLowering::merge_previous(uint32_t value_field) {
   // row with no label between; c is a temporary that only cur reads.
   if (dead() || m_last_start == k_no_start || m_prev_start == k_no_start) return false;
   const FusionTable& table = fusion_table();
-  const void* h;
-  std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
-  std::optional<IOp> cur = table.iop_of(h);
-  std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
-  std::optional<IOp> prev = table.iop_of(h);
+  std::optional<IOp> cur = iop_at(m_last_start);
+  std::optional<IOp> prev = iop_at(m_prev_start);
   if (!cur || !prev) return false;
   std::optional<IOp> kind_absorb = table.fused(FuseKind::rmw_of, *prev, *cur);
   if (!kind_absorb) kind_absorb = table.fused(FuseKind::absorb, *prev, *cur);
@@ -408,8 +405,8 @@ bool FuncLowering::merge_previous(uint32_t value_field) {
       m_code.size() - m_last_start != interp::handler_size + cur_fields * interp::operand_size)
     return false;
   Field p[8], q[8];
-  for (uint32_t i = 0; i < prev_fields; ++i) p[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
-  for (uint32_t i = 0; i < cur_fields; ++i) q[i] = field_at(m_last_start + interp::handler_size + 4 * i);
+  fields_at(m_prev_start, prev_fields, p);
+  fields_at(m_last_start, cur_fields, q);
   const Field c = p[0];
   if (c.kind == 1 && q[value_field] != c && *cur == IOp::i32_add_i32_add) {
     // A sum of three: whichever operand prev computed may be absorbed.
@@ -460,13 +457,11 @@ bool FuncLowering::fuse_load_op_store(IOp store, const StackEntry& addr, uint32_
       m_producer_field != m_last_start + interp::handler_size)
     return false;
   const FusionTable& table = fusion_table();
-  const void* h;
   if (std::optional<Fusion> pair = table.parts(op);
       pair && (pair->kind == FuseKind::pair || pair->kind == FuseKind::pair_r)) {
     // mid and op became the pair `op t x y a` (t = (x mid y) op a, or a op (x mid y) for
     // pair_r) -> `mid t x y; op_mem addr off t`, where op must commute for `pair`.
-    std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
-    std::optional<IOp> load = table.iop_of(h);
+    std::optional<IOp> load = iop_at(m_prev_start);
     if (!load || (pair->kind == FuseKind::pair && !commutes(pair->second))) return false;
     std::optional<IOp> load_op = table.fused(FuseKind::load, *load, pair->second);
     std::optional<IOp> rmw = load_op ? table.fused(FuseKind::rmw, *load_op, store) : std::nullopt;
@@ -499,10 +494,8 @@ bool FuncLowering::fuse_load_op_store(IOp store, const StackEntry& addr, uint32_
     return true;
   }
   if (m_prev2_start == k_no_start) return false;
-  std::memcpy(&h, m_code.data() + m_prev2_start, sizeof h);
-  std::optional<IOp> load = table.iop_of(h);
-  std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
-  std::optional<IOp> mid = table.iop_of(h);
+  std::optional<IOp> load = iop_at(m_prev2_start);
+  std::optional<IOp> mid = iop_at(m_prev_start);
   if (!load || !mid || !table.pure(*mid)) return false;
   std::optional<IOp> load_op = table.fused(FuseKind::load, *load, op);
   std::optional<IOp> rmw = load_op ? table.fused(FuseKind::rmw, *load_op, store) : std::nullopt;
@@ -521,7 +514,7 @@ bool FuncLowering::fuse_load_op_store(IOp store, const StackEntry& addr, uint32_
   if (y == a && commutes(op)) std::swap(x, y);
   if (x != a || y == a) return false;  // `load op b`, b not the loaded value
   Field m[8];
-  for (uint32_t i = 0; i < mid_fields; ++i) m[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
+  fields_at(m_prev_start, mid_fields, m);
   for (uint32_t i = 0; i < mid_fields; ++i)
     if (m[i] == a || (i == 0 && m[i] == address)) return false;
   const size_t start = m_prev2_start;
@@ -548,8 +541,7 @@ bool FuncLowering::merge_address_add() {
   const void* h;
   std::memcpy(&h, m_code.data() + m_prev_start, sizeof h);
   if (h != m_handlers[static_cast<size_t>(IOp::i32_add)]) return false;
-  std::memcpy(&h, m_code.data() + m_last_start, sizeof h);
-  std::optional<IOp> cur = table.iop_of(h);
+  std::optional<IOp> cur = iop_at(m_last_start);
   std::optional<IOp> merged = cur ? table.fused(FuseKind::add_addr, IOp::i32_add, *cur) : std::nullopt;
   if (!merged) return false;
   const uint32_t cur_fields = interp::iop_operands(*cur);
@@ -557,8 +549,8 @@ bool FuncLowering::merge_address_add() {
       m_code.size() - m_last_start != interp::handler_size + cur_fields * interp::operand_size)
     return false;
   Field p[3], q[8];
-  for (uint32_t i = 0; i < 3; ++i) p[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
-  for (uint32_t i = 0; i < cur_fields; ++i) q[i] = field_at(m_last_start + interp::handler_size + 4 * i);
+  fields_at(m_prev_start, 3, p);
+  fields_at(m_last_start, cur_fields, q);
   if (q[0] != p[0]) return false;
   const size_t start = m_prev_start;
   restart_instruction(start, *merged);
@@ -584,8 +576,8 @@ bool FuncLowering::merge_address_adds() {
       m_code.size() - m_last_start != interp::handler_size + 5 * interp::operand_size)
     return false;
   Field p[6], q[5];
-  for (uint32_t i = 0; i < 6; ++i) p[i] = field_at(m_prev_start + interp::handler_size + 4 * i);
-  for (uint32_t i = 0; i < 5; ++i) q[i] = field_at(m_last_start + interp::handler_size + 4 * i);
+  fields_at(m_prev_start, 6, p);
+  fields_at(m_last_start, 5, q);
   if (q[0] != p[0] || q[2] != p[3] || p[0] == p[3]) return false;
   const size_t start = m_prev_start;
   restart_instruction(start, IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem);
