@@ -293,6 +293,7 @@ struct ExecState {
   FuncInst* host_callee = nullptr;  ///< host_call's function, arguments and return pc
   uint64_t* host_args = nullptr;
   const uint8_t* host_return = nullptr;
+  int64_t fuel_reserve = 0;  ///< the fuel left beyond the handlers' slice (see fuel_slice)
   TrapKind trap = TrapKind::none;
   bool failed = false;       ///< `error` holds a host function's error
   Error error;
@@ -337,10 +338,10 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
     DISPATCH();                                                                  \
   } while (0)
 // Leaving the handlers: the fuel left goes back to the store.
-#define EXIT()              \
-  do {                      \
-    st->s->fuel = fuel;     \
-    return;                 \
+#define EXIT()                                  \
+  do {                                          \
+    st->s->fuel = fuel + st->fuel_reserve;      \
+    return;                                     \
   } while (0)
 #define TRAP(kind)       \
   do {                   \
@@ -368,20 +369,51 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
 
 WEFT_HANDLER(ret);
 
+// Fuel and interrupts. The handlers carry the fuel left in a register, but only a slice of
+// it: at most fuel_slice, the rest waits in st->fuel_reserve. A loop's back edge and a
+// call subtract their cost from the register and test its sign, nothing else; when the
+// slice is spent, refuel() looks at the interrupt flag and moves the next slice out of the
+// reserve. So an interrupt is seen within fuel_slice units of work (about a millisecond),
+// without a load of the flag on every iteration, and metered or not, the hot path is the
+// same. Everything that leaves the handlers writes fuel + fuel_reserve back to the store.
+constexpr int64_t fuel_slice = int64_t{1} << 20;
+
+/// Splits `total` fuel into the handlers' register and the reserve.
+[[gnu::always_inline]] inline void split_fuel(ExecState* st, int64_t total, int64_t& fuel) noexcept {
+  fuel = std::min(total, fuel_slice);
+  st->fuel_reserve = total - fuel;
+}
+
+/// When the slice is spent (fuel < 0): takes the next one, unless an interrupt is
+/// requested or the fuel is all spent. Returns whether execution may go on.
+[[gnu::always_inline]] inline bool refill(ExecState* st, int64_t& fuel) noexcept {
+  if (st->s->interrupt_requested.load(std::memory_order_relaxed)) return false;
+  int64_t total = fuel + st->fuel_reserve;  // no overflow: fuel is a small negative number
+  if (total < 0) return false;
+  split_fuel(st, total, fuel);
+  return true;
+}
+
 /// Out of fuel, or interrupted: a separate handler, never inlined, so that the ones that
 /// check need not save registers for its call of stop_reason().
 [[gnu::noinline]] void stop(WEFT_HANDLER_PARAMS) {
-  st->s->fuel = fuel;
+  st->s->fuel = fuel + st->fuel_reserve;
   st->trap = stop_reason(*st->s);
+}
+
+/// The slice is spent with pc at the next instruction to run: refills, and runs it, or stops.
+[[gnu::noinline]] void refuel(WEFT_HANDLER_PARAMS) {
+  if (!refill(st, fuel)) TAIL_CALL(stop);
+  DISPATCH();
 }
 
 // Every backward jump goes to the body of a loop, just after the loop's loop_entry, whose
 // operand (the 4 bytes before the target) is the cost of one iteration.
 
-// Inlined into the branches: with stop() out of line it needs no saved registers.
+// Inlined into the branches: with refuel() out of line it needs no saved registers.
 [[gnu::always_inline]] inline void back_edge(WEFT_HANDLER_PARAMS) {
   fuel -= read_operand(pc - handler_size - operand_size, 0);
-  if (fuel < 0 || st->s->interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
+  if (fuel < 0) TAIL_CALL(refuel);
   DISPATCH();
 }
 
@@ -684,16 +716,17 @@ void host_call(WEFT_HANDLER_PARAMS) {
   if (args + room > s.value_stack_end) TRAP(TrapKind::call_stack_exhausted);
   s.stack_top = args + room;  // nested calls from the host start above the arguments
   s.frame_count = static_cast<uint32_t>(st->frame_top - s.frames.get());  // and above our frames
-  s.fuel = fuel;              // the host, and wasm it calls, see and spend the same fuel
+  s.fuel = fuel + st->fuel_reserve;  // the host, and wasm it calls, see and spend the same fuel
   bool ok = call_host_into(s, callee, args, st->inst, st->error);
   s.stack_top = st->entry_top;
   if (!ok) {
     st->failed = true;
     return;  // s.fuel is current
   }
-  fuel = s.fuel;
+  split_fuel(st, s.fuel, fuel);  // the host may have added fuel, nested calls spent some
   pc = st->host_return;
   load_memory(st, mem);  // the host may have grown the memory
+  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
   DISPATCH();
 }
 
@@ -712,8 +745,7 @@ enum class Entered { ok, trapped, stopped };
     return Entered::trapped;
   }
   fuel -= c->entry_cost;
-  if (fuel < 0 || st->s->interrupt_requested.load(std::memory_order_relaxed))
-    return Entered::stopped;
+  if (fuel < 0 && !refill(st, fuel)) return Entered::stopped;
   Frame* f = st->frame_top++;
   f->fp = reinterpret_cast<uint64_t*>(fp);
   if (instance == st->inst) {
@@ -750,9 +782,7 @@ enum class Entered { ok, trapped, stopped };
   // (In integers: for a frame the fast path does not set up, the sum is past any stack.)
   if (reinterpret_cast<uintptr_t>(fp) + read_operand(pc, frame_operand) + c->fast_frame_bytes >
           reinterpret_cast<uintptr_t>(st->stack_end) ||
-      fuel < static_cast<int64_t>(c->entry_cost) ||
-      st->s->interrupt_requested.load(std::memory_order_relaxed) ||
-      st->frame_top == st->frame_end)
+      fuel < static_cast<int64_t>(c->entry_cost) || st->frame_top == st->frame_end)
     return false;
   Frame* f = st->frame_top;
   f->return_pc = pc + handler_size + operands * operand_size;
@@ -977,7 +1007,10 @@ WEFT_HANDLER(ref_is_null) {
 WEFT_HANDLER(unreachable) { TRAP(TrapKind::unreachable); }
 WEFT_HANDLER(loop_entry) {
   fuel -= OP(0);
-  if (fuel < 0 || st->s->interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
+  if (fuel < 0) {
+    pc += handler_size + operand_size;
+    TAIL_CALL(refuel);
+  }
   NEXT(1);
 }
 
@@ -1458,8 +1491,10 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcep
 #ifdef WEFT_DISPATCH_PROFILE
   dispatch_profile::count(read_handler(pc));
 #endif
+  int64_t fuel;
+  split_fuel(&st, s.fuel, fuel);
   reinterpret_cast<Handler>(const_cast<void*>(read_handler(pc)))(
-      pc, reinterpret_cast<uint8_t*>(entry_top), mem, &st, s.fuel);
+      pc, reinterpret_cast<uint8_t*>(entry_top), mem, &st, fuel);
   // Every way out of the handlers wrote the fuel left back to s.fuel.
 
   s.frame_count = entry_frames;
