@@ -286,6 +286,11 @@ struct ExecState {
   const uint8_t* code_base;  ///< its module's lowered code
   const FunctionCode* funcs; ///< its module's defined functions (call_local)
   uint64_t mem_size = 0;     ///< memory 0's size in bytes (mem, its base, is an argument)
+  /// mem_size - 1, - 2, - 4, - 8 and - 16: an access of 2^k bytes at ea is out of bounds
+  /// when ea > mem_last[k] (negative when the memory is smaller than the access). One
+  /// compare of the address the access uses, where ea + size > mem_size takes two more
+  /// instructions.
+  int64_t mem_last[5] = {-1, -2, -4, -8, -16};
   uint64_t* entry_top;       ///< the value stack top when execute() began
   uint64_t* stack_end;       ///< the store's value_stack_end
   Frame* frame_top;          ///< the first free frame record (StoreImpl::frame_count's)
@@ -365,6 +370,17 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
     mem = nullptr;
     st->mem_size = 0;
   }
+  for (int k = 0; k < 5; ++k)
+    st->mem_last[k] = static_cast<int64_t>(st->mem_size) - (int64_t{1} << k);
+}
+
+/// Whether an access of N bytes at ea, the sum of a 32-bit address and a 32-bit offset,
+/// is out of memory 0's bounds.
+template <size_t N>
+[[gnu::always_inline]] inline bool out_of_bounds(const ExecState* st, uint64_t ea) noexcept {
+  static_assert(N == 1 || N == 2 || N == 4 || N == 8 || N == 16);
+  constexpr int k = N == 1 ? 0 : N == 2 ? 1 : N == 4 ? 2 : N == 8 ? 3 : 4;
+  return __builtin_expect(static_cast<int64_t>(ea) > st->mem_last[k], 0);  // ea < 2^33: no sign lost
 }
 
 WEFT_HANDLER(ret);
@@ -477,7 +493,7 @@ constexpr int64_t fuel_slice = int64_t{1} << 20;
 #define WEFT_LOAD(name, M, R)                                             \
   WEFT_HANDLER(name) {                                                    \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);      \
-    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);  \
+    if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);  \
     M v;                                                                  \
     std::memcpy(&v, mem + ea, sizeof(M));                                 \
     wr<R>(fp, OP(0), static_cast<R>(v));                                  \
@@ -486,7 +502,7 @@ constexpr int64_t fuel_slice = int64_t{1} << 20;
 #define WEFT_STORE(name, V, M)                                            \
   WEFT_HANDLER(name) {                                                    \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(2);      \
-    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);  \
+    if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);  \
     M v = static_cast<M>(rd<V>(fp, OP(1)));                               \
     std::memcpy(mem + ea, &v, sizeof(M));                                 \
     NEXT(3);                                                              \
@@ -496,7 +512,7 @@ constexpr int64_t fuel_slice = int64_t{1} << 20;
   WEFT_HANDLER(name##_add) {                                                              \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + \
                   OP(3);                                                                  \
-    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                  \
+    if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                  \
     M v;                                                                                  \
     std::memcpy(&v, mem + ea, sizeof(M));                                                 \
     wr<R>(fp, OP(0), static_cast<R>(v));                                                  \
@@ -506,7 +522,7 @@ constexpr int64_t fuel_slice = int64_t{1} << 20;
   WEFT_HANDLER(name##_add) {                                                              \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(0)) + rd<u32>(fp, OP(1)))) + \
                   OP(3);                                                                  \
-    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                  \
+    if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                  \
     M v = static_cast<M>(rd<V>(fp, OP(2)));                                               \
     std::memcpy(mem + ea, &v, sizeof(M));                                                 \
     NEXT(4);                                                                              \
@@ -660,7 +676,7 @@ WEFT_HANDLER(i32_add_br_table) {
 #define WEFT_LOAD8_BR_TABLE(name, M)                                                         \
   WEFT_HANDLER(name) {                                                                       \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
-    if (ea + 1 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                        \
+    if (out_of_bounds<1>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                        \
     const u32 d = static_cast<u32>(static_cast<M>(mem[ea]));                                 \
     wr<u32>(fp, OP(0), d);                                                                   \
     uint32_t index = d + rd<u32>(fp, OP(4));                                                 \
@@ -1042,7 +1058,7 @@ template <class M>
 #define WEFT_LOAD_OP_HANDLER(T, b, name, APPLY)                                    \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
-    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);       \
+    if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);       \
     wr<T>(fp, OP(0), APPLY(b, load_mem<T>(mem + ea), rd<T>(fp, OP(3))));           \
     NEXT(4);                                                                       \
   }
@@ -1050,7 +1066,7 @@ template <class M>
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea =                                                                  \
         static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
-    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);       \
+    if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);       \
     T t_ = static_cast<T>(load_mem<M>(mem + ea));                                  \
     wr<T>(fp, OP(0), APPLY(b, t_, rd<T>(fp, OP(4))));                              \
     NEXT(5);                                                                       \
@@ -1075,7 +1091,7 @@ template <class M>
   WEFT_HANDLER(name) {                                                             \
     T t_ = num::b(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(3);               \
-    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);           \
     store_mem<T>(mem + ea, t_);                                                    \
     NEXT(4);                                                                       \
   }
@@ -1083,7 +1099,7 @@ template <class M>
 #define WEFT_FUSED_HANDLER_rmw(T, lb, s, x, name, n)                               \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(1);               \
-    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);           \
     store_mem<T>(mem + ea, num::x(load_mem<T>(mem + ea), rd<T>(fp, OP(2))));       \
     NEXT(3);                                                                       \
   }
@@ -1092,13 +1108,13 @@ template <class M>
 #define WEFT_PRODUCE_i32_load8_u_add(d_)                                                     \
   {                                                                                          \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
-    if (ea + 1 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                            \
+    if (out_of_bounds<1>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                            \
     d_ = mem[ea];                                                                            \
   }
 #define WEFT_PRODUCE_i32_load(d_)                                                  \
   {                                                                                \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
-    if (ea + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                   \
+    if (out_of_bounds<4>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                   \
     d_ = load_mem<u32>(mem + ea);                                                  \
   }
 // The compared operand is read after d is written: it may be d itself.
@@ -1143,14 +1159,14 @@ template <class M>
 #define WEFT_SCALED_LOAD(T, name)                                                  \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = WEFT_SCALED_EA(1, 2, 3, 4);                                      \
-    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);           \
     wr<T>(fp, OP(0), load_mem<T>(mem + ea));                                       \
     NEXT(5);                                                                       \
   }
 #define WEFT_SCALED_STORE(T, name)                                                 \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = WEFT_SCALED_EA(0, 1, 2, 4);                                      \
-    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);           \
+    if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);           \
     store_mem<T>(mem + ea, rd<T>(fp, OP(3)));                                      \
     NEXT(5);                                                                       \
   }
@@ -1173,7 +1189,7 @@ template <class M>
   T v_;                                                                            \
   {                                                                                \
     uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(B))) + OP(B + 1);          \
-    if (ea2 + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);      \
+    if (out_of_bounds<sizeof(T)>(st, ea2)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);      \
     v_ = num::T##_mul(load_mem<T>(mem + ea2), rd<T>(fp, OP(B + 2)));               \
   }                                                                                \
   WEFT_SEQUENCE_POINT()
@@ -1187,7 +1203,7 @@ template <class M>
 #define WEFT_RMW_OF_BODY(T, first, rmw, A, B)                                      \
   WEFT_RMW_OF_VALUE_##first(T, B);                                                 \
   uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(A))) + OP(A + 1);             \
-  if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);         \
+  if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);         \
   store_mem<T>(mem + ea, WEFT_RMW_APPLY_##rmw(load_mem<T>(mem + ea), v_))
 #define WEFT_FUSED_HANDLER_rmw_of(T, first, rmw, x, name, n) \
   WEFT_HANDLER(name) {                                       \
@@ -1211,7 +1227,7 @@ template <class M>
   {                                                                                          \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>((idx << (rd<u32>(fp, OP(k)) & 31)) + \
                                                          rd<u32>(fp, OP(base)))) + OP(off);   \
-    if (ea + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                        \
+    if (out_of_bounds<4>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                        \
     v = load_mem<u32>(mem + ea);                                                             \
   }
 #define WEFT_INDEX_and_xor(i) ((rd<u32>(fp, OP(i)) & rd<u32>(fp, OP(i + 1))) ^ rd<u32>(fp, OP(i + 2)))
@@ -1234,7 +1250,7 @@ template <class M>
 #define WEFT_ABSORB_RANGE(name, cmp)                                               \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(5))) + OP(6);               \
-    if (ea + 1 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);               \
+    if (out_of_bounds<1>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);               \
     const u32 d_ = (static_cast<u32>(mem[ea]) + rd<u32>(fp, OP(1))) & rd<u32>(fp, OP(2)); \
     wr<u32>(fp, OP(0), d_);                                                        \
     if (d_ cmp rd<u32>(fp, OP(3))) JUMP(4);                                        \
@@ -1248,23 +1264,23 @@ template <class M>
 #define WEFT_ABSORB_i32_load_x2_i32_mul()                                          \
   WEFT_HANDLER(i32_load_x2_i32_mul) {                                              \
     uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(3))) + OP(4);              \
-    if (ea2 + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);              \
+    if (out_of_bounds<4>(st, ea2)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);              \
     const u32 x_ = load_mem<u32>(mem + ea2);                                       \
     WEFT_SEQUENCE_POINT();                                                         \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
-    if (ea + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);               \
+    if (out_of_bounds<4>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);               \
     wr<u32>(fp, OP(0), load_mem<u32>(mem + ea) * x_);                              \
     NEXT(5);                                                                       \
   }
 #define WEFT_ABSORB_i32_load_add_load_i32_mul()                                    \
   WEFT_HANDLER(i32_load_add_load_i32_mul) {                                        \
     uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(4))) + OP(5);              \
-    if (ea2 + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);              \
+    if (out_of_bounds<4>(st, ea2)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);              \
     const u32 x_ = load_mem<u32>(mem + ea2);                                       \
     WEFT_SEQUENCE_POINT();                                                         \
     uint64_t ea =                                                                  \
         static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
-    if (ea + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);               \
+    if (out_of_bounds<4>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);               \
     wr<u32>(fp, OP(0), load_mem<u32>(mem + ea) * x_);                              \
     NEXT(6);                                                                       \
   }
@@ -1301,11 +1317,11 @@ template <class M>
     const u32 d2 = rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5));                          \
     wr<u32>(fp, OP(3), d2);                                                          \
     uint64_t ea2 = static_cast<uint64_t>(d2) + OP(7);                                \
-    if (ea2 + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                \
+    if (out_of_bounds<8>(st, ea2)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                \
     const f64 v = num::f64_mul(load_mem<f64>(mem + ea2), rd<f64>(fp, OP(8)));        \
     WEFT_SEQUENCE_POINT();                                                           \
     uint64_t ea = static_cast<uint64_t>(d1) + OP(6); /* not d2's slot: checked */    \
-    if (ea + 8 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                 \
+    if (out_of_bounds<8>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                 \
     store_mem<f64>(mem + ea, num::f64_add(load_mem<f64>(mem + ea), v));              \
   }
 WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
@@ -1341,7 +1357,7 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
 #define WEFT_THEN_STORE_ADD(M, V)                                                                \
   {                                                                                              \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(0)) + rd<u32>(fp, OP(1)))) + OP(3); \
-    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                     \
+    if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                     \
     store_mem<M>(mem + ea, static_cast<M>(rd<V>(fp, OP(2))));                                    \
   }
 #define WEFT_THEN_STORE_i32_store8() WEFT_THEN_STORE_PLAIN(uint8_t, u32)
@@ -1350,14 +1366,14 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
 #define WEFT_THEN_STORE_PLAIN(M, V)                                                \
   {                                                                                \
     uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(2);               \
-    if (ea + sizeof(M) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);       \
+    if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);       \
     store_mem<M>(mem + ea, static_cast<M>(rd<V>(fp, OP(1))));                      \
   }
 #define WEFT_THEN_STORE_i32_store_scaled() WEFT_THEN_STORE_SCALED(u32)
 #define WEFT_THEN_STORE_SCALED(T)                                                  \
   {                                                                                \
     uint64_t ea = WEFT_SCALED_EA(0, 1, 2, 4);                                      \
-    if (ea + sizeof(T) > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);       \
+    if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);       \
     store_mem<T>(mem + ea, rd<T>(fp, OP(3)));                                      \
   }
 #define WEFT_THEN_STORE_copy64() std::memcpy(fp + OP(0), fp + OP(1), 8)
@@ -1369,14 +1385,14 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
 #define WEFT_THEN_STORE_i32_load8_u_add_br_i32_eq()                                          \
   {                                                                                          \
     uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
-    if (ea + 1 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);                        \
+    if (out_of_bounds<1>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                        \
     const u32 v_ = mem[ea];                                                                  \
     wr<u32>(fp, OP(0), v_);                                                                  \
     if (v_ == rd<u32>(fp, OP(4))) JUMP(5);                                                   \
   }
 #define WEFT_THEN_LOAD32(k, v)                                                     \
   uint64_t ea##v = static_cast<uint64_t>(rd<u32>(fp, OP(k + 1))) + OP(k + 2);      \
-  if (ea##v + 4 > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);              \
+  if (out_of_bounds<4>(st, ea##v)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);          \
   const u32 v = load_mem<u32>(mem + ea##v);                                        \
   wr<u32>(fp, OP(k), v)
 #define WEFT_THEN_STORE_i32_load_br_i32_eq() \
