@@ -20,6 +20,7 @@ Engine::Engine() : Engine(EngineConfig{}) {}
 Engine::Engine(const EngineConfig& config) : m_impl(std::make_unique<detail::EngineImpl>()) {
   m_impl->config = config;
   m_impl->owner = this;
+  interp::install_signal_traps();
 }
 
 Engine::~Engine() = default;

@@ -1,15 +1,20 @@
 // weft: the interpreter.
 //
 // Direct-threaded: each instruction starts with its handler's address and every handler
-// ends by jumping to the next one's (computed goto). Operands are frame slots addressed
+// ends by jumping to the next one's (a tail call). Operands are frame slots addressed
 // by byte offset, so handlers read and write the frame directly. Wasm calls push a record
 // on the store's explicit frame stack instead of recursing on the native stack; the only
 // checks on a call are the frame stack depth and the value stack room for the callee's
 // frame, whose size the validator computed.
 #include "interp/interpreter.hpp"
 
+#include <signal.h>
+#include <ucontext.h>
+
 #include <algorithm>
 #include <array>
+#include <cstddef>
+#include <mutex>
 #ifdef WEFT_DISPATCH_PROFILE
 #include <cstdio>
 #include <string>
@@ -280,6 +285,10 @@ uint32_t value_slots(const std::vector<ValType>& ts) {
 
 /// What execute() and the handlers share beyond the five registers.
 struct ExecState {
+  /// signal_traps: the native stack pointer just before the handlers were entered, where
+  /// the SIGSEGV handler resumes (run_handlers, below). The first member: the assembly
+  /// stores it at offset 0.
+  void* resume_sp = nullptr;
   StoreImpl* s;
   InstanceImpl* inst;        ///< the running function's instance
   const MemoryInst* mem0;    ///< its memory 0, or null
@@ -376,14 +385,148 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
 
 /// Whether an access of N bytes at ea, the sum of a 32-bit address and a 32-bit offset,
 /// is out of memory 0's bounds.
+///
+/// With detail::signal_traps, never: the access itself faults past the memory's size (the
+/// reservation covers every ea + N, PROT_NONE beyond the size), and on_fault() below makes
+/// the fault the trap this check would have taken.
 template <size_t N>
 [[gnu::always_inline]] inline bool out_of_bounds(const ExecState* st, uint64_t ea) noexcept {
   static_assert(N == 1 || N == 2 || N == 4 || N == 8 || N == 16);
+  if constexpr (detail::signal_traps) return false;
   constexpr int k = N == 1 ? 0 : N == 2 ? 1 : N == 4 ? 2 : N == 8 ? 3 : 4;
   return __builtin_expect(static_cast<int64_t>(ea) > st->mem_last[k], 0);  // ea < 2^33: no sign lost
 }
 
 WEFT_HANDLER(ret);
+
+// ---- out-of-bounds accesses as faults (detail::signal_traps) --------------------------------
+// The handlers run inside run_handlers(), a few instructions of assembly that save the
+// callee-saved registers, record the stack pointer in ExecState::resume_sp and call the
+// first handler. When an access faults in the current memory 0's reservation while this
+// thread runs handlers, on_fault() sets the trap and makes the signal return to
+// run_handlers_resume with that stack pointer: the registers are restored and execute()
+// sees a trap, as if the handler had returned with TRAP(). Every other fault goes to the
+// handler installed before ours, or kills the process as it would have.
+//
+// The fuel in flight is in a register the fault does not report: the fuel left after such
+// a trap is what the current slice had not yet handed out (ExecState::fuel_reserve), so a
+// trap counts up to fuel_slice units more than the instructions it ran. Still
+// deterministic: slices are cut at the same points on every run.
+
+/// The handlers' state of the thread's innermost execute(), or null (none running, or a
+/// host function running: its faults are its own).
+thread_local ExecState* t_running = nullptr;
+
+}  // namespace
+}  // namespace weft::interp
+
+extern "C" {
+/// run_handlers(pc, fp, mem, st, fuel, first): calls first(pc, fp, mem, st, fuel), the
+/// registers of the handlers' calling convention, with st->resume_sp set.
+void weft_run_handlers(const uint8_t* pc, uint8_t* fp, uint8_t* mem, void* st,
+                       int64_t fuel, const void* first);
+extern const char weft_run_handlers_resume[];
+}
+
+#if defined(__x86_64__) && defined(__linux__)
+asm(R"(
+  .text
+  .p2align 4
+  .globl weft_run_handlers
+  .hidden weft_run_handlers
+  .type weft_run_handlers, @function
+weft_run_handlers:
+  .cfi_startproc
+  pushq %rbx
+  .cfi_adjust_cfa_offset 8
+  pushq %rbp
+  .cfi_adjust_cfa_offset 8
+  pushq %r12
+  .cfi_adjust_cfa_offset 8
+  pushq %r13
+  .cfi_adjust_cfa_offset 8
+  pushq %r14
+  .cfi_adjust_cfa_offset 8
+  pushq %r15
+  .cfi_adjust_cfa_offset 8
+  subq $8, %rsp
+  .cfi_adjust_cfa_offset 8
+  movq %rsp, (%rcx)
+  callq *%r9
+  .globl weft_run_handlers_resume
+  .hidden weft_run_handlers_resume
+weft_run_handlers_resume:
+  addq $8, %rsp
+  .cfi_adjust_cfa_offset -8
+  popq %r15
+  .cfi_adjust_cfa_offset -8
+  popq %r14
+  .cfi_adjust_cfa_offset -8
+  popq %r13
+  .cfi_adjust_cfa_offset -8
+  popq %r12
+  .cfi_adjust_cfa_offset -8
+  popq %rbp
+  .cfi_adjust_cfa_offset -8
+  popq %rbx
+  .cfi_adjust_cfa_offset -8
+  retq
+  .cfi_endproc
+  .size weft_run_handlers, .-weft_run_handlers
+)");
+#endif
+
+namespace weft::interp {
+namespace {
+
+static_assert(offsetof(ExecState, resume_sp) == 0, "run_handlers stores resume_sp at offset 0");
+
+struct sigaction g_previous_segv {};
+struct sigaction g_previous_bus {};
+
+/// Passes a fault that is not ours to whoever had the signal before us.
+void forward_fault(int sig, siginfo_t* info, void* context) noexcept {
+  const struct sigaction& previous = sig == SIGBUS ? g_previous_bus : g_previous_segv;
+  if (previous.sa_flags & SA_SIGINFO) {
+    previous.sa_sigaction(sig, info, context);
+  } else if (previous.sa_handler == SIG_DFL || previous.sa_handler == SIG_IGN) {
+    // The default action: restore it, and the faulting instruction faults again on return.
+    signal(sig, SIG_DFL);
+  } else {
+    previous.sa_handler(sig);
+  }
+}
+
+void on_fault(int sig, siginfo_t* info, void* context) noexcept {
+  ExecState* st = t_running;
+  if (st != nullptr && st->mem0 != nullptr && st->resume_sp != nullptr) {
+    const auto* addr = static_cast<const uint8_t*>(info->si_addr);
+    const MemoryInst* m = st->mem0;
+    if (addr >= m->base && addr < m->base + m->reserved) {
+#if defined(__x86_64__) && defined(__linux__)
+      auto* uc = static_cast<ucontext_t*>(context);
+      st->trap = TrapKind::memory_out_of_bounds;
+      st->s->fuel = st->fuel_reserve;
+      uc->uc_mcontext.gregs[REG_RSP] = reinterpret_cast<greg_t>(st->resume_sp);
+      uc->uc_mcontext.gregs[REG_RIP] = reinterpret_cast<greg_t>(weft_run_handlers_resume);
+      return;
+#endif
+    }
+  }
+  forward_fault(sig, info, context);
+}
+
+/// A host function called from the handlers runs with t_running cleared: a fault in it
+/// is not an out-of-bounds access of the guest's.
+[[gnu::noinline]] bool call_host_with_faults_as_faults(StoreImpl& s, FuncInst* f, uint64_t* args,
+                                                       ExecState* st) noexcept {
+  if constexpr (!detail::signal_traps) return call_host_into(s, f, args, st->inst, st->error);
+  ExecState* const running = t_running;
+  t_running = nullptr;
+  bool ok = call_host_into(s, f, args, st->inst, st->error);
+  t_running = running;
+  return ok;
+}
 
 // Fuel and interrupts. The handlers carry the fuel left in a register, but only a slice of
 // it: at most fuel_slice, the rest waits in st->fuel_reserve. A loop's back edge and a
@@ -733,7 +876,7 @@ void host_call(WEFT_HANDLER_PARAMS) {
   s.stack_top = args + room;  // nested calls from the host start above the arguments
   s.frame_count = static_cast<uint32_t>(st->frame_top - s.frames.get());  // and above our frames
   s.fuel = fuel + st->fuel_reserve;  // the host, and wasm it calls, see and spend the same fuel
-  bool ok = call_host_into(s, callee, args, st->inst, st->error);
+  bool ok = call_host_with_faults_as_faults(s, callee, args, st);
   s.stack_top = st->entry_top;
   if (!ok) {
     st->failed = true;
@@ -1509,8 +1652,15 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcep
 #endif
   int64_t fuel;
   split_fuel(&st, s.fuel, fuel);
-  reinterpret_cast<Handler>(const_cast<void*>(read_handler(pc)))(
-      pc, reinterpret_cast<uint8_t*>(entry_top), mem, &st, fuel);
+  if constexpr (detail::signal_traps) {
+    ExecState* const outer = t_running;  // a host function's caller, or null
+    t_running = &st;
+    weft_run_handlers(pc, reinterpret_cast<uint8_t*>(entry_top), mem, &st, fuel, read_handler(pc));
+    t_running = outer;
+  } else {
+    reinterpret_cast<Handler>(const_cast<void*>(read_handler(pc)))(
+        pc, reinterpret_cast<uint8_t*>(entry_top), mem, &st, fuel);
+  }
   // Every way out of the handlers wrote the fuel left back to s.fuel.
 
   s.frame_count = entry_frames;
@@ -1542,6 +1692,20 @@ void finish_code(detail::ModuleData& data) {
 }
 
 IOp iop_of(wasm::Op op) noexcept { return iop_map[static_cast<size_t>(op)]; }
+
+void install_signal_traps() {
+  if constexpr (detail::signal_traps) {
+    static std::once_flag once;
+    std::call_once(once, [] {
+      struct sigaction action {};
+      action.sa_sigaction = [](int sig, siginfo_t* info, void* context) { on_fault(sig, info, context); };
+      action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+      sigemptyset(&action.sa_mask);
+      sigaction(SIGSEGV, &action, &g_previous_segv);
+      sigaction(SIGBUS, &action, &g_previous_bus);
+    });
+  }
+}
 
 Result<void> invoke(StoreImpl& store, FuncInst* f, uint64_t* slots) noexcept {
   if (f == nullptr) return fail(ErrorKind::usage, "call of a null function");

@@ -13,6 +13,11 @@ namespace weft::interp {
 /// A trap comes back as an Error of kind trap; the store stays usable.
 Result<void> invoke(detail::StoreImpl& store, detail::FuncInst* f, uint64_t* slots) noexcept;
 
+/// Installs, once per process, the SIGSEGV and SIGBUS handler that turns a fault of an
+/// out-of-bounds memory access into a trap (detail::signal_traps; nothing otherwise). Faults
+/// that are not the guest's go to the handler installed before it. Every Engine calls it.
+void install_signal_traps();
+
 /// Makes `data.code`, all functions lowered, final for the interpreter: pads and shrinks it
 /// and sets each function's call fields (FunctionCode::entry and the next two).
 void finish_code(detail::ModuleData& data);

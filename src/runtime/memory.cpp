@@ -149,7 +149,11 @@ Result<std::unique_ptr<MemoryInst>> MemoryInst::create(const MemoryType& type, u
                                                " pages exceeds the limit of " +
                                                std::to_string(limit_pages) + " pages");
   }
-  const uint64_t reserve = limit_pages * page_bytes + guard_bytes;
+  // With signal_traps the interpreter does not compare addresses with the size: whatever
+  // the memory's limit, the reservation covers every address an access can form.
+  const uint64_t reserve =
+      (signal_traps ? std::max(limit_pages * page_bytes, signal_trap_reserve) : limit_pages * page_bytes) +
+      guard_bytes;
   if (reserve > SIZE_MAX) {
     return fail(ErrorKind::uninstantiable, "cannot reserve " + std::to_string(reserve) +
                                                " bytes of address space for a memory");

@@ -107,6 +107,25 @@ struct FuncInst {
   HostFunction host;                           ///< host functions
 };
 
+// Whether out-of-bounds accesses of memory 0 are left to the hardware: every memory then
+// reserves 8 GiB and a bit (any 32-bit address plus any 32-bit offset, plus the widest access),
+// all of it PROT_NONE beyond the memory's size, so such an access faults, and the
+// interpreter's SIGSEGV handler turns the fault into a trap (interpreter.cpp). x86-64 Linux
+// only; not under AddressSanitizer, which owns SIGSEGV and the address space layout; and
+// not with the WEFT_SIGNAL_TRAPS build option off. Elsewhere each access compares.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer) || __has_feature(thread_sanitizer)
+#define WEFT_SANITIZED 1
+#endif
+#endif
+#if defined(__x86_64__) && defined(__linux__) && !defined(WEFT_SANITIZED) && !defined(WEFT_NO_SIGNAL_TRAPS)
+inline constexpr bool signal_traps = true;
+#else
+inline constexpr bool signal_traps = false;
+#endif
+/// The reservation of every memory under signal_traps, before its guard bytes.
+inline constexpr uint64_t signal_trap_reserve = uint64_t{1} << 33;
+
 /// A linear memory. The whole range it may ever use is reserved up front, so `base` never
 /// moves; growing commits more pages.
 struct MemoryInst {
