@@ -347,10 +347,23 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
 #define JUMP(i)                                                                  \
   do {                                                                           \
     int32_t rel_ = static_cast<int32_t>(OP(i));                                  \
-    pc += static_cast<std::ptrdiff_t>(handler_size + operand_size * (i)) + rel_; \
+    advance(pc, rel_, handler_size + operand_size * (i));                        \
     if (rel_ < 0) TAIL_CALL(back_edge);                                          \
     DISPATCH();                                                                  \
   } while (0)
+/// pc += rel + bias, as one instruction: clang otherwise adds the two apart (the sign test
+/// on rel keeps it from folding them).
+template <class P>
+[[gnu::always_inline]] inline void advance(P& pc, int32_t rel, size_t bias_constant) noexcept {
+#if defined(__x86_64__)
+  const std::ptrdiff_t r = rel;
+  if (__builtin_constant_p(bias_constant)) {
+    asm("leaq %c2(%0,%1), %0" : "+r"(pc) : "r"(r), "i"(bias_constant));
+    return;
+  }
+#endif
+  pc += static_cast<std::ptrdiff_t>(bias_constant) + rel;
+}
 // Leaving the handlers: the fuel left goes back to the store.
 #define EXIT()                                  \
   do {                                          \
