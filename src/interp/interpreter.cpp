@@ -1356,14 +1356,15 @@ template <class M>
 #define WEFT_RMW_APPLY_f64_sub_mem(m, v) num::f64_sub(m, v)
 #define WEFT_RMW_APPLY_f32_sub_mem(m, v) num::f32_sub(m, v)
 // A = the operand index of addr (off follows), B = of first's inputs.
-#define WEFT_RMW_OF_BODY(T, first, rmw, A, B)                                      \
+// The address slot is operand A, the offset operand O, first's inputs from operand B on.
+#define WEFT_RMW_OF_BODY(T, first, rmw, A, O, B)                                   \
   WEFT_RMW_OF_VALUE_##first(T, B);                                                 \
-  uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(A))) + OP(A + 1);             \
+  uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(A))) + OP(O);                 \
   if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);         \
   store_mem<T>(mem + ea, WEFT_RMW_APPLY_##rmw(load_mem<T>(mem + ea), v_))
 #define WEFT_FUSED_HANDLER_rmw_of(T, first, rmw, x, name, n) \
   WEFT_HANDLER(name) {                                       \
-    WEFT_RMW_OF_BODY(T, first, rmw, 0, 2);                   \
+    WEFT_RMW_OF_BODY(T, first, rmw, 0, 1, 2);                \
     NEXT(n);                                                 \
   }
 // add_addr: `d = a + b` is written to d first, then the rmw_of at d: [d a b off inputs...].
@@ -1373,7 +1374,7 @@ template <class M>
 #define WEFT_ADD_ADDR_J(T, name, n, first, rmw)                                    \
   WEFT_HANDLER(name) {                                                             \
     wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));                   \
-    WEFT_RMW_OF_BODY(T, first, rmw, 0, 4);                                         \
+    WEFT_RMW_OF_BODY(T, first, rmw, 0, 3, 4); /* [d a b off inputs...] */           \
     NEXT(n);                                                                       \
   }
 // absorb: a CRC's table lookup `table[((a op1 b) op2 c) << k + base + off]`, with the

@@ -940,27 +940,29 @@ TEST(fusion, load_early_then_modified_and_stored_back) {
 }
 
 TEST(fusion, address_sum_kept_in_a_local_then_a_product_added_into_memory) {
-  // (local.tee 0 (i32.add p o)); memory[local 0] += x * y (or -= with the load first);
-  // back: memory[local 0 + 0] + local 0 as f64.
+  // (local.tee 0 (i32.add p o)); memory[local 0 + 24] += x * y (or -= with the load first);
+  // back: memory[local 0 + 24] + local 0 as f64. Local 0 is neither p nor o, and the offset
+  // is not 0, so that a handler mixing up its operands reads the wrong address.
   Harness h;
   for (bool sub : {false, true}) {
     auto body = [&](bool fuse) {
-      const Bytes addr = cat({get(0), get(1), {0x6a, 0x22, 0x00}});
-      const Bytes product = cat({get(2), get(3), {0xa2}});
-      const Bytes rmw = sub ? cat({get(0), {0x2b, 0x03, 0x00}, product, {0xa1, 0x39, 0x03, 0x00}})
-                            : cat({product, get(0), {0x2b, 0x03, 0x00, 0xa0, 0x39, 0x03, 0x00}});
-      // memory[p + o] = 2.5 first: both forms start from the same memory
-      const Bytes init = cat({get(0), get(1), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x04, 0x40, 0x39, 0x03, 0x00}});
-      return cat({init, addr, fuse ? Bytes{} : no_fuse, rmw, get(0), {0x2b, 0x03, 0x00}, get(0), {0xb8, 0xa0}});
+      const Bytes addr = cat({get(1), get(2), {0x6a, 0x22, 0x00}});
+      const Bytes product = cat({get(3), get(4), {0xa2}});
+      const Bytes rmw = sub ? cat({get(0), {0x2b, 0x03, 0x18}, product, {0xa1, 0x39, 0x03, 0x18}})
+                            : cat({product, get(0), {0x2b, 0x03, 0x18, 0xa0, 0x39, 0x03, 0x18}});
+      // memory[p + o + 24] = 2.5 first: both forms start from the same memory
+      const Bytes init = cat({get(1), get(2), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x04, 0x40, 0x39, 0x03, 0x18}});
+      return cat({init, addr, fuse ? Bytes{} : no_fuse, rmw, get(0), {0x2b, 0x03, 0x18}, get(0), {0xb8, 0xa0}});
     };
     std::string n = sub ? "i32_add_f64_mul_f64_sub_mem" : "i32_add_f64_mul_f64_add_mem";
-    h.add(n, {i32, i32, f64, f64}, f64, body(true), body(false), n);
+    h.add(n, {i32, i32, i32, f64, f64}, f64, body(true), body(false), n);
   }
-  std::vector<weft::Value> ps, os;
-  for (int32_t p : {0, 8, 65528, -8}) ps.push_back(weft::Value::i32(p));
+  std::vector<weft::Value> ds, ps, os;
+  for (int32_t d : {0, 12345}) ds.push_back(weft::Value::i32(d));
+  for (int32_t p : {0, 8, 65504, -32}) ps.push_back(weft::Value::i32(p));
   for (int32_t o : {0, 16, 1}) os.push_back(weft::Value::i32(o));
   std::vector<weft::Value> values = edge_values(f64);
-  h.run({ps, os, values, values});
+  h.run({ds, ps, os, values, values});
 }
 
 }  // namespace
