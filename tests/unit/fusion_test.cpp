@@ -150,6 +150,11 @@ std::string show(const weft::Value& v) { return v.to_string(); }
 
 /// Compiles the functions, checks the fused ones' listing names `expect_names`, and runs
 /// every "fused:X" export against "plain:X" on all argument combinations of `args`.
+///
+/// The memory offsets of the tests are never multiples of 8 (3, 4, 7, 11, 27...): a frame
+/// slot's byte offset always is, so a handler that reads a slot operand where the offset
+/// belongs computes another address and the comparison fails. (With local 0 and offset 0,
+/// such a mistake went unseen in i32_add_f64_mul_f64_add_mem.)
 class Harness {
  public:
   void add(std::string case_name, std::vector<uint8_t> params, uint8_t result, Bytes fused, Bytes plain,
@@ -295,11 +300,11 @@ TEST(fusion, binary_then_store) {
     const uint8_t align = f.type == i64 || f.type == f64 ? 3 : 2;
     for (auto [op, code] : f.ops) {
       std::string n = std::string(f.prefix) + "_" + op + "_" + f.prefix + "_store";
-      // store at a + 8 the value x op y, then read it back
-      const Bytes back = cat({get(0), {static_cast<uint8_t>(f.store - 14), align, 8}});
+      // store at a + 11 the value x op y, then read it back
+      const Bytes back = cat({get(0), {static_cast<uint8_t>(f.store - 14), align, 11}});
       h.add(n, {i32, f.type, f.type}, f.type,
-            cat({get(0), get(1), get(2), {code}, {f.store, align, 8}, back}),
-            cat({get(0), get(1), get(2), {code}, no_fuse, {f.store, align, 8}, back}), n);
+            cat({get(0), get(1), get(2), {code}, {f.store, align, 11}, back}),
+            cat({get(0), get(1), get(2), {code}, no_fuse, {f.store, align, 11}, back}), n);
     }
     std::vector<weft::Value> addrs;
     for (int32_t a : {0, 12, 65520, 65528, -8}) addrs.push_back(weft::Value::i32(a));
@@ -474,8 +479,8 @@ TEST(fusion, load_then_compare_and_branch) {
   for (bool byte : {true, false}) {
     for (const auto& [cmp, cmp_code] : compares) {
       const uint8_t code = cmp_code;
-      const Bytes store = cat({get(0), get(1), {0x6a}, get(2), {0x36, 0x02, 0x00}});
-      const Bytes load = byte ? cat({get(0), get(1), {0x6a, 0x2d, 0x00, 0x00}}) : cat({get(0), {0x28, 0x02, 0x00}});
+      const Bytes store = cat({get(0), get(1), {0x6a}, get(2), {0x36, 0x02, 0x03}});
+      const Bytes load = byte ? cat({get(0), get(1), {0x6a, 0x2d, 0x00, 0x03}}) : cat({get(0), {0x28, 0x02, 0x03}});
       const Bytes tail = {0x0d, 0x00, 0x20, 0x03, 0x41, 0x01, 0x74, 0x0f, 0x0b,
                           0x20, 0x03, 0x41, 0x01, 0x74, 0x41, 0x01, 0x6a};
       auto body = [&](bool fuse) {
@@ -492,7 +497,7 @@ TEST(fusion, load_then_compare_and_branch) {
 }
 
 TEST(fusion, scaled_address_loads_and_stores) {
-  // (T.store ((i << k) + base) v) then (T.load ((i << k) + base)), both at offset 8
+  // (T.store ((i << k) + base) v) then (T.load ((i << k) + base)), both at offset 11
   struct Form {
     uint8_t type;
     const char* prefix;
@@ -505,10 +510,10 @@ TEST(fusion, scaled_address_loads_and_stores) {
     const Bytes address = cat({get(0), get(1), {0x74}, get(2), {0x6a}});
     for (bool load : {false, true}) {
       // The other access is left unfused by a label before it.
-      Bytes store_fused = cat({address, get(3), {f.store, f.align, 8}});
-      Bytes store_plain = cat({get(0), get(1), {0x74}, get(2), {0x6a}, no_fuse, get(3), {f.store, f.align, 8}});
-      Bytes load_fused = cat({address, {f.load, f.align, 8}});
-      Bytes load_plain = cat({get(0), get(1), {0x74}, get(2), {0x6a}, no_fuse, {f.load, f.align, 8}});
+      Bytes store_fused = cat({address, get(3), {f.store, f.align, 11}});
+      Bytes store_plain = cat({get(0), get(1), {0x74}, get(2), {0x6a}, no_fuse, get(3), {f.store, f.align, 11}});
+      Bytes load_fused = cat({address, {f.load, f.align, 11}});
+      Bytes load_plain = cat({get(0), get(1), {0x74}, get(2), {0x6a}, no_fuse, {f.load, f.align, 11}});
       std::string n = std::string(f.prefix) + (load ? "_load_scaled" : "_store_scaled");
       h.add(n, {i32, i32, i32, f.type}, f.type,
             load ? cat({store_plain, load_fused}) : cat({store_fused, load_plain}),
@@ -589,10 +594,10 @@ TEST(fusion, branch_on_a_value_just_computed) {
   const std::vector<First> firsts = {
       {"i32_add", cat({get(0), get(1), {0x6a}})},
       {"i32_and", cat({get(0), get(1), {0x71}})},
-      {"i32_load", cat({get(0), {0x28, 0x02, 0x00}})},
-      {"i32_load8_u_add", cat({get(0), get(1), {0x6a, 0x2d, 0x00, 0x00}})},
+      {"i32_load", cat({get(0), {0x28, 0x02, 0x03}})},
+      {"i32_load8_u_add", cat({get(0), get(1), {0x6a, 0x2d, 0x00, 0x03}})},
   };
-  const Bytes store = cat({get(0), get(1), {0x6a}, get(2), {0x36, 0x02, 0x00}});
+  const Bytes store = cat({get(0), get(1), {0x6a}, get(2), {0x36, 0x02, 0x03}});
   Harness h;
   for (const First& f : firsts) {
     // br_if: taken when d != 0
@@ -652,12 +657,12 @@ TEST(fusion, br_table_on_a_sum) {
 }
 
 TEST(fusion, br_table_on_a_loaded_byte) {
-  // memory[8..12) = 0x02 0xff 0x80 0x01; (local.set 0 (LOAD8 offset=8 (i32.add a b)));
+  // memory[11..15) = 0x02 0xff 0x80 0x01; (local.set 0 (LOAD8 offset=11 (i32.add a b)));
   // (block (block (block (br_table 0 1 2 (i32.add (local.get 0) (local.get 1)))) ...
   // (return 10)) (return 20)) 30 + local 0: a switch on a character just read.
   auto body = [](uint8_t load, bool fuse) {
-    return cat({{0x41, 0x08, 0x41, 0x82, 0xfe, 0x83, 0x0c, 0x36, 0x02, 0x00},  // i32.store 0x0180ff02
-                get(0), get(1), {0x6a, load, 0x00, 0x08, 0x21, 0x00}, fuse ? Bytes{} : no_fuse,
+    return cat({{0x41, 0x08, 0x41, 0x82, 0xfe, 0x83, 0x0c, 0x36, 0x02, 0x03},  // i32.store 0x0180ff02
+                get(0), get(1), {0x6a, load, 0x00, 0x0b, 0x21, 0x00}, fuse ? Bytes{} : no_fuse,
                 {0x02, 0x40, 0x02, 0x40, 0x02, 0x40}, get(0), get(1), {0x6a},
                 {0x0e, 0x02, 0x00, 0x01, 0x02, 0x0b, 0x41, 0x0a, 0x0f, 0x0b, 0x41, 0x14, 0x0f, 0x0b,
                  0x41, 0x1e}, get(0), {0x6a}});
@@ -702,9 +707,9 @@ TEST(fusion, calls_within_the_module_take_the_direct_path) {
 namespace {
 
 TEST(fusion, product_added_into_memory) {
-  // memory[a + 8] = x (the multiplicand of the load forms); memory[a + 4] = v;
+  // memory[a + 11] = x (the multiplicand of the load forms); memory[a + 4] = v;
   // memory[a + 4] += PRODUCT; return memory[a + 4]. PRODUCT is x * y, x * y * z, or
-  // memory[a + 8] * y. Unfused: a label after the product, so only the rmw forms.
+  // memory[a + 11] * y. Unfused: a label after the product, so only the rmw forms.
   struct Form {
     uint8_t type;
     const char* prefix;
@@ -712,12 +717,12 @@ TEST(fusion, product_added_into_memory) {
   };
   for (const Form& f : {Form{f64, "f64", 0x2b, 0x39, 0xa2, 0xa0, 3}, Form{f32, "f32", 0x2a, 0x38, 0x94, 0x92, 2}}) {
     const std::string p = f.prefix;
-    const Bytes init = cat({get(0), get(1), {f.store, f.align, 8}, get(0), get(1), {f.store, f.align, 4}});
+    const Bytes init = cat({get(0), get(1), {f.store, f.align, 11}, get(0), get(1), {f.store, f.align, 4}});
     const Bytes tail = cat({get(0), {f.load, f.align, 4}, {f.add}, {f.store, f.align, 4}, get(0), {f.load, f.align, 4}});
     const std::vector<std::pair<std::string, Bytes>> products = {
         {p + "_mul", cat({get(1), get(2), {f.mul}})},
         {p + "_mul_" + p + "_mul", cat({get(1), get(2), {f.mul}, get(3), {f.mul}})},
-        {p + "_load_" + p + "_mul", cat({get(0), {f.load, f.align, 8}, get(2), {f.mul}})},
+        {p + "_load_" + p + "_mul", cat({get(0), {f.load, f.align, 11}, get(2), {f.mul}})},
     };
     Harness h;
     for (const auto& [first, product] : products) {
@@ -765,8 +770,8 @@ TEST(fusion, rotations_of_one_value_xored) {
 }
 
 TEST(fusion, store_then_the_loop_closing_branch) {
-  // (loop (STORE at i + 100 or (i << 2) + 100, of i) (br_if 0 (CMP (local.tee 0 (i32.add
-  // (local.get 0) (local.get 2))) (local.get 1)))) (i32.add (local.get 0) (LOAD at n))
+  // (loop (STORE at i + 103 or (i << 2) + 103, of i) (br_if 0 (CMP (local.tee 0 (i32.add
+  // (local.get 0) (local.get 2))) (local.get 1)))) (i32.add (local.get 0) (LOAD at n + 3))
   struct Store {
     std::string name;
     Bytes fused;  ///< the address, value and store
@@ -775,13 +780,13 @@ TEST(fusion, store_then_the_loop_closing_branch) {
   const Bytes scaled = cat({get(0), {0x41, 0x02, 0x74, 0x41, 0xe4, 0x00, 0x6a}});  // (i << 2) + 100
   const Bytes added = cat({get(0), {0x41, 0xe4, 0x00, 0x6a}});                     // i + 100
   const std::vector<Store> stores = {
-      {"i32_store8_add", cat({added, get(0), {0x3a, 0x00, 0x00}}), cat({get(1), {0x2d, 0x00, 0x00}})},
-      {"i32_store_add", cat({added, get(0), {0x36, 0x00, 0x00}}), cat({get(1), {0x28, 0x00, 0x00}})},
-      {"i32_store8", cat({get(0), get(0), {0x3a, 0x00, 0x64}}), cat({get(1), {0x2d, 0x00, 0x00}})},
-      {"i32_store", cat({get(0), get(0), {0x36, 0x00, 0x64}}), cat({get(1), {0x28, 0x00, 0x00}})},
-      {"f64_store", cat({get(0), get(0), {0xb8, 0x39, 0x03, 0x64}}),
-       cat({get(1), {0x2b, 0x03, 0x00, 0xaa}})},  // f64.convert_i32_u, back with i32.trunc_f64_s
-      {"i32_store_scaled", cat({scaled, get(0), {0x36, 0x00, 0x00}}), cat({get(1), {0x28, 0x00, 0x00}})},
+      {"i32_store8_add", cat({added, get(0), {0x3a, 0x00, 0x03}}), cat({get(1), {0x2d, 0x00, 0x03}})},
+      {"i32_store_add", cat({added, get(0), {0x36, 0x00, 0x03}}), cat({get(1), {0x28, 0x00, 0x03}})},
+      {"i32_store8", cat({get(0), get(0), {0x3a, 0x00, 0x67}}), cat({get(1), {0x2d, 0x00, 0x03}})},
+      {"i32_store", cat({get(0), get(0), {0x36, 0x00, 0x67}}), cat({get(1), {0x28, 0x00, 0x03}})},
+      {"f64_store", cat({get(0), get(0), {0xb8, 0x39, 0x03, 0x67}}),
+       cat({get(1), {0x2b, 0x03, 0x03, 0xaa}})},  // f64.convert_i32_u, back with i32.trunc_f64_s
+      {"i32_store_scaled", cat({scaled, get(0), {0x36, 0x00, 0x03}}), cat({get(1), {0x28, 0x00, 0x03}})},
   };
   const std::vector<std::pair<const char*, uint8_t>> compares = {{"ne", 0x47}, {"lt_u", 0x49}, {"lt_s", 0x48}};
   Harness h;
@@ -845,7 +850,7 @@ TEST(fusion, crc_table_lookups) {
   auto lookup = [](bool and_first, uint8_t k, bool fuse) {
     const Bytes index = and_first ? cat({get(0), {0x41, 0xff, 0x01, 0x71}, get(1), {0x73}})
                                   : cat({get(0), get(1), {0x73, 0x41, 0xff, 0x01, 0x71}});
-    return cat({index, fuse ? Bytes{} : no_fuse, {0x41, k, 0x74}, get(2), {0x6a, 0x28, 0x02, 0x00}});
+    return cat({index, fuse ? Bytes{} : no_fuse, {0x41, k, 0x74}, get(2), {0x6a, 0x28, 0x02, 0x03}});
   };
   Harness h;
   for (bool and_first : {true, false}) {
@@ -867,15 +872,15 @@ TEST(fusion, crc_table_lookups) {
 }
 
 TEST(fusion, address_additions_joined_to_a_product_added_into_memory) {
-  // memory filled with 0x40; p = j + p; q = j + q; memory[p + 16] += x * memory[q + 8]
+  // memory filled with 0x40; p = j + p; q = j + q; memory[p + 19] += x * memory[q + 11]
   // (matmul's inner loop: `c[j] += a * b[j]`, with both addresses in locals).
   const Bytes fill = {0x41, 0x00, 0x41, 0xc0, 0x00, 0x41, 0x80, 0x80, 0x04, 0xfc, 0x0b, 0x00};
   auto body = [&](bool fuse) {
-    // memory[j + q + 8] = 3.0, so that the two offsets read different values
-    const Bytes three = cat({get(0), get(2), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x08, 0x40, 0x39, 0x03, 0x08}});
+    // memory[j + q + 11] = 3.0, so that the two offsets read different values
+    const Bytes three = cat({get(0), get(2), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x08, 0x40, 0x39, 0x03, 0x0b}});
     return cat({fill, three, get(0), get(1), {0x6a, 0x22, 0x01}, fuse ? Bytes{} : no_fuse, get(3), get(0), get(2),
-                {0x6a, 0x22, 0x02, 0x2b, 0x03, 0x08, 0xa2}, get(1), {0x2b, 0x03, 0x10, 0xa0, 0x39, 0x03, 0x10},
-                get(1), {0x2b, 0x03, 0x10}});
+                {0x6a, 0x22, 0x02, 0x2b, 0x03, 0x0b, 0xa2}, get(1), {0x2b, 0x03, 0x13, 0xa0, 0x39, 0x03, 0x13},
+                get(1), {0x2b, 0x03, 0x13}});
   };
   Harness h;
   h.add("axpy", {i32, i32, i32, f64}, f64, body(true), body(false), "i32_add_x2_f64_load_f64_mul_f64_add_mem");
@@ -891,8 +896,8 @@ TEST(fusion, address_additions_joined_to_a_product_added_into_memory) {
 namespace {
 
 TEST(fusion, load_early_then_modified_and_stored_back) {
-  // memory[a + 8] = v; then `memory[a + 8] = memory[a + 8] OP (x MID y)`, with the load
-  // before x MID y is computed (`p->f -= expr`); back: memory[a + 8]. MID never traps; the
+  // memory[a + 11] = v; then `memory[a + 11] = memory[a + 11] OP (x MID y)`, with the load
+  // before x MID y is computed (`p->f -= expr`); back: memory[a + 11]. MID never traps; the
   // plain form has a label after the load.
   struct Form {
     uint8_t type;
@@ -910,10 +915,10 @@ TEST(fusion, load_early_then_modified_and_stored_back) {
   for (const Form& f : forms) {
     Harness h;
     for (auto [op, code] : f.ops) {
-      const Bytes init = cat({get(0), get(1), {f.store, f.align, 8}});
+      const Bytes init = cat({get(0), get(1), {f.store, f.align, 11}});
       auto body = [&, code = code](bool fuse) {
-        return cat({init, get(0), get(0), {f.load, f.align, 8}, fuse ? Bytes{} : no_fuse, get(1), get(2),
-                    {f.mid, code, f.store, f.align, 8}, get(0), {f.load, f.align, 8}});
+        return cat({init, get(0), get(0), {f.load, f.align, 11}, fuse ? Bytes{} : no_fuse, get(1), get(2),
+                    {f.mid, code, f.store, f.align, 11}, get(0), {f.load, f.align, 11}});
       };
       std::string n = std::string(f.prefix) + "_" + op + "_mem";
       h.add(n, {i32, f.type, f.type}, f.type, body(true), body(false), n);
@@ -940,19 +945,19 @@ TEST(fusion, load_early_then_modified_and_stored_back) {
 }
 
 TEST(fusion, address_sum_kept_in_a_local_then_a_product_added_into_memory) {
-  // (local.tee 0 (i32.add p o)); memory[local 0 + 24] += x * y (or -= with the load first);
-  // back: memory[local 0 + 24] + local 0 as f64. Local 0 is neither p nor o, and the offset
+  // (local.tee 0 (i32.add p o)); memory[local 0 + 27] += x * y (or -= with the load first);
+  // back: memory[local 0 + 27] + local 0 as f64. Local 0 is neither p nor o, and the offset
   // is not 0, so that a handler mixing up its operands reads the wrong address.
   Harness h;
   for (bool sub : {false, true}) {
     auto body = [&](bool fuse) {
       const Bytes addr = cat({get(1), get(2), {0x6a, 0x22, 0x00}});
       const Bytes product = cat({get(3), get(4), {0xa2}});
-      const Bytes rmw = sub ? cat({get(0), {0x2b, 0x03, 0x18}, product, {0xa1, 0x39, 0x03, 0x18}})
-                            : cat({product, get(0), {0x2b, 0x03, 0x18, 0xa0, 0x39, 0x03, 0x18}});
-      // memory[p + o + 24] = 2.5 first: both forms start from the same memory
-      const Bytes init = cat({get(1), get(2), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x04, 0x40, 0x39, 0x03, 0x18}});
-      return cat({init, addr, fuse ? Bytes{} : no_fuse, rmw, get(0), {0x2b, 0x03, 0x18}, get(0), {0xb8, 0xa0}});
+      const Bytes rmw = sub ? cat({get(0), {0x2b, 0x03, 0x1b}, product, {0xa1, 0x39, 0x03, 0x1b}})
+                            : cat({product, get(0), {0x2b, 0x03, 0x1b, 0xa0, 0x39, 0x03, 0x1b}});
+      // memory[p + o + 27] = 2.5 first: both forms start from the same memory
+      const Bytes init = cat({get(1), get(2), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x04, 0x40, 0x39, 0x03, 0x1b}});
+      return cat({init, addr, fuse ? Bytes{} : no_fuse, rmw, get(0), {0x2b, 0x03, 0x1b}, get(0), {0xb8, 0xa0}});
     };
     std::string n = sub ? "i32_add_f64_mul_f64_sub_mem" : "i32_add_f64_mul_f64_add_mem";
     h.add(n, {i32, i32, i32, f64, f64}, f64, body(true), body(false), n);
@@ -1059,13 +1064,13 @@ TEST(fusion, an_addition_or_copy_then_a_conditional_branch) {
 namespace {
 
 TEST(fusion, a_loaded_value_tested_twice) {
-  // memory[8..12) = 00 41 22 5c; c = memory[a + b + 8] (a byte, in local 2); the first test
+  // memory[11..15) = 00 41 22 5c; c = memory[a + b + 11] (a byte, in local 2); the first test
   // (c == '"') and the second (c == '\\' or c != '\\') are one instruction.
-  const Bytes init = {0x41, 0x00, 0x41, 0x80, 0x82, 0x89, 0xe1, 0x05, 0x36, 0x02, 0x08};
+  const Bytes init = {0x41, 0x00, 0x41, 0x80, 0x82, 0x89, 0xe1, 0x05, 0x36, 0x02, 0x0b};
   Harness h;
   for (bool equal : {true, false}) {
     auto body = [&](bool fuse) {
-      return cat({init, {0x02, 0x40, 0x02, 0x40}, get(0), get(1), {0x6a, 0x2d, 0x00, 0x08, 0x22, 0x02},
+      return cat({init, {0x02, 0x40, 0x02, 0x40}, get(0), get(1), {0x6a, 0x2d, 0x00, 0x0b, 0x22, 0x02},
                   {0x41, 0x22, 0x46, 0x0d, 0x00}, fuse ? Bytes{} : no_fuse, get(2),
                   {0x41, 0xdc, 0x00, static_cast<uint8_t>(equal ? 0x46 : 0x47), 0x0d, 0x01}, get(2),
                   {0x41, 0xe8, 0x07, 0x6a, 0x0f, 0x0b}, get(2), {0x41, 0xd0, 0x0f, 0x6a, 0x0f, 0x0b},
@@ -1083,13 +1088,13 @@ TEST(fusion, a_loaded_value_tested_twice) {
 TEST(fusion, a_list_walked) {
   // Nodes at 16, 32, 48: next at +0 (32, 48, 0), key at +4 (5, 7, 9). Then, in a loop, the
   // key test and the step to the next node, in either order.
-  const Bytes init = cat({{0x41, 0x10, 0x41, 0x20, 0x36, 0x02, 0x00, 0x41, 0x20, 0x41, 0x30, 0x36, 0x02, 0x00},
-                          {0x41, 0x10, 0x41, 0x05, 0x36, 0x02, 0x04, 0x41, 0x20, 0x41, 0x07, 0x36, 0x02, 0x04},
-                          {0x41, 0x30, 0x41, 0x09, 0x36, 0x02, 0x04}});
-  const Bytes key_test_exits = cat({get(0), {0x28, 0x02, 0x04}, get(1), {0x46, 0x0d, 0x01}});  // br_if 1
-  const Bytes step_loops = cat({get(0), {0x28, 0x02, 0x00, 0x22, 0x00, 0x0d, 0x00}});          // br_if 0
-  const Bytes step_exits = cat({get(0), {0x28, 0x02, 0x00, 0x22, 0x00, 0x0d, 0x01}});          // br_if 1
-  const Bytes key_test_loops = cat({get(0), {0x28, 0x02, 0x04}, get(1), {0x46, 0x0d, 0x00}});  // br_if 0
+  const Bytes init = cat({{0x41, 0x10, 0x41, 0x20, 0x36, 0x02, 0x03, 0x41, 0x20, 0x41, 0x30, 0x36, 0x02, 0x03},
+                          {0x41, 0x10, 0x41, 0x05, 0x36, 0x02, 0x07, 0x41, 0x20, 0x41, 0x07, 0x36, 0x02, 0x07},
+                          {0x41, 0x30, 0x41, 0x09, 0x36, 0x02, 0x07}});
+  const Bytes key_test_exits = cat({get(0), {0x28, 0x02, 0x07}, get(1), {0x46, 0x0d, 0x01}});  // br_if 1
+  const Bytes step_loops = cat({get(0), {0x28, 0x02, 0x03, 0x22, 0x00, 0x0d, 0x00}});          // br_if 0
+  const Bytes step_exits = cat({get(0), {0x28, 0x02, 0x03, 0x22, 0x00, 0x0d, 0x01}});          // br_if 1
+  const Bytes key_test_loops = cat({get(0), {0x28, 0x02, 0x07}, get(1), {0x46, 0x0d, 0x00}});  // br_if 0
   auto body = [&](const Bytes& a, const Bytes& b, bool fuse) {
     return cat({init, {0x02, 0x40, 0x03, 0x40}, a, fuse ? Bytes{} : no_fuse, b,
                 {0x0b, 0x41, 0x7f, 0x0f, 0x0b}, get(0)});
@@ -1111,13 +1116,13 @@ namespace {
 
 TEST(fusion, a_byte_range_checked) {
   // memory[8..12) = '5' 'a' '9' 0xff; (block (br_if 0 ((BYTE + -48) & 255 CMP 10)) ...): the
-  // `(unsigned)(c - '0') < 10` of a tokenizer. BYTE is memory[a + 8] (a temporary: the load
+  // `(unsigned)(c - '0') < 10` of a tokenizer. BYTE is memory[a + 11] (a temporary: the load
   // joins too) or local 1 (the check alone).
-  const Bytes init = {0x41, 0x00, 0x41, 0xb5, 0xc2, 0xe5, 0x79, 0x36, 0x02, 0x08};
+  const Bytes init = {0x41, 0x00, 0x41, 0xb5, 0xc2, 0xe5, 0x79, 0x36, 0x02, 0x0b};
   Harness h;
   for (auto [cmp, code] : {std::pair<const char*, uint8_t>{"lt_u", 0x49}, {"ge_u", 0x4f}}) {
     for (bool loaded : {true, false}) {
-      const Bytes byte = loaded ? cat({get(0), {0x2d, 0x00, 0x08}}) : get(1);
+      const Bytes byte = loaded ? cat({get(0), {0x2d, 0x00, 0x0b}}) : get(1);
       auto body = [&, code = code](bool fuse) {
         const Bytes check = {0x41, 0x50, 0x6a, 0x41, 0xff, 0x01, 0x71};
         return cat({init, {0x02, 0x40}, byte, fuse ? Bytes{} : no_fuse, check, fuse ? Bytes{} : no_fuse,
@@ -1179,15 +1184,15 @@ TEST(fusion, an_argument_added_just_before_the_call) {
 namespace {
 
 TEST(fusion, two_loads_multiplied) {
-  // memory[0..16) = 3, 5, -7, 0x10001 (i32s); memory[a + 4] * memory[b + 8] (or memory[b +
-  // a + 8]): a dot product's step.
-  const Bytes init = {0x41, 0x00, 0x41, 0x03, 0x36, 0x02, 0x00, 0x41, 0x00, 0x41, 0x05, 0x36, 0x02, 0x04,
-                      0x41, 0x00, 0x41, 0x79, 0x36, 0x02, 0x08, 0x41, 0x00, 0x41, 0x81, 0x80, 0x04, 0x36, 0x02, 0x0c};
+  // memory[3..19) = 3, 5, -7, 0x10001 (i32s); memory[a + 7] * memory[b + 11] (or memory[b +
+  // a + 11]): a dot product's step.
+  const Bytes init = {0x41, 0x00, 0x41, 0x03, 0x36, 0x02, 0x03, 0x41, 0x00, 0x41, 0x05, 0x36, 0x02, 0x07,
+                      0x41, 0x00, 0x41, 0x79, 0x36, 0x02, 0x0b, 0x41, 0x00, 0x41, 0x81, 0x80, 0x04, 0x36, 0x02, 0x0f};
   Harness h;
   for (bool added : {false, true}) {
-    const Bytes second = added ? cat({get(1), get(0), {0x6a, 0x28, 0x02, 0x08}}) : cat({get(1), {0x28, 0x02, 0x08}});
+    const Bytes second = added ? cat({get(1), get(0), {0x6a, 0x28, 0x02, 0x0b}}) : cat({get(1), {0x28, 0x02, 0x0b}});
     auto body = [&](bool fuse) {
-      return cat({init, get(0), {0x28, 0x02, 0x04}, fuse ? Bytes{} : no_fuse, second, {0x6c}});
+      return cat({init, get(0), {0x28, 0x02, 0x07}, fuse ? Bytes{} : no_fuse, second, {0x6c}});
     };
     std::string n = added ? "i32_load_add_load_i32_mul" : "i32_load_x2_i32_mul";
     h.add(n, {i32, i32}, i32, body(true), body(false), n);
@@ -1229,12 +1234,12 @@ TEST(fusion, matmul_step_then_its_loop_closing_branch) {
   // As address_additions_joined_to_a_product_added_into_memory, in a block, then
   // (br_if 0 (i32.ne (local.tee 0 (i32.add j p)) q)); back: memory[p + 16] + j.
   const Bytes fill = {0x41, 0x00, 0x41, 0xc0, 0x00, 0x41, 0x80, 0x80, 0x04, 0xfc, 0x0b, 0x00};
-  const Bytes three = cat({get(0), get(2), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x08, 0x40, 0x39, 0x03, 0x08}});
+  const Bytes three = cat({get(0), get(2), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x08, 0x40, 0x39, 0x03, 0x0b}});
   auto body = [&](bool fuse) {
     return cat({fill, three, {0x02, 0x40}, get(0), get(1), {0x6a, 0x22, 0x01}, get(3), get(0), get(2),
-                {0x6a, 0x22, 0x02, 0x2b, 0x03, 0x08, 0xa2}, get(1), {0x2b, 0x03, 0x10, 0xa0, 0x39, 0x03, 0x10},
+                {0x6a, 0x22, 0x02, 0x2b, 0x03, 0x0b, 0xa2}, get(1), {0x2b, 0x03, 0x13, 0xa0, 0x39, 0x03, 0x13},
                 fuse ? Bytes{} : no_fuse, get(0), get(1), {0x6a, 0x22, 0x00}, get(2), {0x47, 0x0d, 0x00, 0x0b},
-                get(1), {0x2b, 0x03, 0x10}, get(0), {0xb8, 0xa0}});
+                get(1), {0x2b, 0x03, 0x13}, get(0), {0xb8, 0xa0}});
   };
   Harness h;
   h.add("axpy_loop", {i32, i32, i32, f64}, f64, body(true), body(false),
