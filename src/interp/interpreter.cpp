@@ -392,8 +392,9 @@ template <class P>
     mem = nullptr;
     st->mem_size = 0;
   }
-  for (int k = 0; k < 5; ++k)
-    st->mem_last[k] = static_cast<int64_t>(st->mem_size) - (int64_t{1} << k);
+  if constexpr (!detail::signal_traps)  // out_of_bounds() reads them only then
+    for (int k = 0; k < 5; ++k)
+      st->mem_last[k] = static_cast<int64_t>(st->mem_size) - (int64_t{1} << k);
 }
 
 /// Whether an access of N bytes at ea, the sum of a 32-bit address and a 32-bit offset,
@@ -512,7 +513,7 @@ void forward_fault(int sig, siginfo_t* info, void* context) noexcept {
 
 void on_fault(int sig, siginfo_t* info, void* context) noexcept {
   ExecState* st = t_running;
-  if (st != nullptr && st->mem0 != nullptr && st->resume_sp != nullptr) {
+  if (st != nullptr && st->mem0 != nullptr) {
     const auto* addr = static_cast<const uint8_t*>(info->si_addr);
     const MemoryInst* m = st->mem0;
     if (addr >= m->base && addr < m->base + m->reserved) {
@@ -531,7 +532,7 @@ void on_fault(int sig, siginfo_t* info, void* context) noexcept {
 
 /// A host function called from the handlers runs with t_running cleared: a fault in it
 /// is not an out-of-bounds access of the guest's.
-[[gnu::noinline]] bool call_host_with_faults_as_faults(StoreImpl& s, FuncInst* f, uint64_t* args,
+[[gnu::noinline]] bool call_host_outside_handlers(StoreImpl& s, FuncInst* f, uint64_t* args,
                                                        ExecState* st) noexcept {
   if constexpr (!detail::signal_traps) return call_host_into(s, f, args, st->inst, st->error);
   ExecState* const running = t_running;
@@ -889,7 +890,7 @@ void host_call(WEFT_HANDLER_PARAMS) {
   s.stack_top = args + room;  // nested calls from the host start above the arguments
   s.frame_count = static_cast<uint32_t>(st->frame_top - s.frames.get());  // and above our frames
   s.fuel = fuel + st->fuel_reserve;  // the host, and wasm it calls, see and spend the same fuel
-  bool ok = call_host_with_faults_as_faults(s, callee, args, st);
+  bool ok = call_host_outside_handlers(s, callee, args, st);
   s.stack_top = st->entry_top;
   if (!ok) {
     st->failed = true;
@@ -898,7 +899,7 @@ void host_call(WEFT_HANDLER_PARAMS) {
   split_fuel(st, s.fuel, fuel);  // the host may have added fuel, nested calls spent some
   pc = st->host_return;
   load_memory(st, mem);  // the host may have grown the memory
-  if (s.fuel < 0 || s.interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
+  if (s.interrupt_requested.load(std::memory_order_relaxed)) TAIL_CALL(stop);
   DISPATCH();
 }
 
