@@ -120,6 +120,13 @@
   /* d1 a1 b1 d2 a2 b2 off1 off2 c: d1 = a1 + b1, d2 = a2 + b2, mem[d1 + off1] += mem[d2 + off2] * c */ \
   X(i32_add_x2_f64_load_f64_mul_f64_add_mem, 9)                                           \
   X(i32_load8_u_add_br_table, 6)                                                          \
+  /* A loop unrolled by two around that step (`c[j] += x * b[j]; c[j+1] += x * b[j+1]`), */ \
+  /* then its closing add-compare-branch: d1 a1 b1 d2 a2 b2 off1 off2 c k1 k2, then the   */ \
+  /* branch's d a b limit off. The step as above at p = a1 + b1, q = a2 + b2; then again  */ \
+  /* at p + k1, q + k2; d1 = p + k1, d2 = q; then d = a + b, jump if d x limit.            */ \
+  X(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_ne, 16)                          \
+  X(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_u, 16)                        \
+  X(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_s, 16)                        \
   /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
   X(const128, 5)      /* dst bits[4] (low word first) */                 \
   X(lane_get8_s, 3)   /* dst src lane */                                 \

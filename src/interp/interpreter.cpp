@@ -1486,6 +1486,36 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
   WEFT_THEN_STORE_i32_add_x2_f64_load_f64_mul_f64_add_mem();
   NEXT(9);
 }
+// The same step twice (a loop unrolled by two: the second at the addresses advanced by k1
+// and k2), then the loop's closing add-compare-branch. The lowering checked that the
+// second step reads the first one's d1 and d2, writes d1 again and its second sum only to
+// a temporary, and that no input read after d1 and d2 are written names them: so the sums
+// stay in registers, and d1 and d2 are written once, before the branch reads anything.
+#define WEFT_AXPY_STEP(P, Q)                                                           \
+  {                                                                                  \
+    uint64_t ea2 = static_cast<uint64_t>(Q) + off2;                                  \
+    if (out_of_bounds<8>(st, ea2)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                \
+    const f64 v = num::f64_mul(load_mem<f64>(mem + ea2), c);                       \
+    WEFT_SEQUENCE_POINT();                                                           \
+    uint64_t ea = static_cast<uint64_t>(P) + off1;                                   \
+    if (out_of_bounds<8>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                 \
+    store_mem<f64>(mem + ea, num::f64_add(load_mem<f64>(mem + ea), v));              \
+  }
+#define WEFT_AXPY_X2_HANDLER(name, T, x)                                             \
+  WEFT_HANDLER(name) {                                                               \
+    const u32 p = rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2));                           \
+    const u32 q = rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5));                           \
+    const uint32_t off1 = OP(6), off2 = OP(7);                                       \
+    const f64 c = rd<f64>(fp, OP(8));                                                \
+    WEFT_AXPY_STEP(p, q);                                                            \
+    const u32 p2 = p + rd<u32>(fp, OP(9));                                           \
+    const u32 q2 = q + rd<u32>(fp, OP(10));                                          \
+    WEFT_AXPY_STEP(p2, q2);                                                          \
+    wr<u32>(fp, OP(0), p2);                                                          \
+    wr<u32>(fp, OP(3), q);                                                           \
+    WEFT_THEN_BRANCH_ADD(T, x, 11);                                                  \
+    NEXT(16);                                                                        \
+  }
 // chain: rotations (and a shift) of one value a, xored: SHA-2's Σ and σ functions.
 #define WEFT_FUSED_HANDLER_chain(T, first, second, x, name, n) WEFT_CHAIN_##name(T)
 #define WEFT_ROTL(T, i) std::rotl(a_, static_cast<int>(rd<T>(fp, OP(i)) & (sizeof(T) * 8 - 1)))
@@ -1597,6 +1627,9 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
 #define WEFT_THEN_BR_FIELDS_br_i32_lt_s 3
 #define WEFT_THEN_BR_FIELDS_br_if 2
 #define WEFT_THEN_BR_FIELDS_br_unless 2
+WEFT_AXPY_X2_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_ne, u32, !=)
+WEFT_AXPY_X2_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_u, u32, <)
+WEFT_AXPY_X2_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_s, int32_t, <)
 #define WEFT_FUSED_HANDLER_then_br(T, s, br, x, name, n)                           \
   WEFT_HANDLER(name) {                                                             \
     WEFT_THEN_STORE_##s();                                                         \

@@ -190,7 +190,10 @@ class FuncLowering {
   /// into i32_add_br_table and returns true; the caller emits the count and the table.
   bool fuse_add_br_table(Producer producer, const StackEntry& index);
   /// No instruction before the next one may join it (a label may be placed between).
-  void end_sequence() noexcept { m_last_start = m_prev_start = m_prev2_start = k_no_start; }
+  void end_sequence() noexcept {
+    m_last_start = m_prev_start = m_prev2_start = k_no_start;
+    m_step_last = m_step_prev = k_no_start;
+  }
   /// After the last instruction became superinstruction `cur`: when the instruction before
   /// it feeds it and a three-instruction form exists (the rmw_of and chain kinds of
   /// code.hpp), makes the two one instruction and returns true. `value_field`: the offset,
@@ -199,6 +202,11 @@ class FuncLowering {
   /// After merge_previous: the two address additions before a product added into memory
   /// join it (interp::IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem).
   bool merge_address_adds();
+  /// After merge_before_branch made `merged` the step of merge_address_adds with its loop's
+  /// closing add-compare-branch: when the same step, at the same offsets and factor, is the
+  /// instruction right before it and feeds its addresses (a loop unrolled by two), the two
+  /// become one instruction. Returns the branch offset's field.
+  std::optional<size_t> merge_unrolled_step(size_t merged);
   /// After merge_previous: an i32.add into a local just before a read-modify-write at that
   /// local's address joins it (the add_addr kind of code.hpp).
   bool merge_address_add();
@@ -272,6 +280,9 @@ class FuncLowering {
   size_t m_last_start = k_no_start;
   size_t m_prev_start = k_no_start;
   size_t m_prev2_start = k_no_start;  ///< and the one before those two
+  /// The starts of the last two instructions merge_address_adds formed in this sequence.
+  size_t m_step_last = k_no_start;
+  size_t m_step_prev = k_no_start;
 
   /// Pseudo slot indices from here on name constants (index - k_const_slot in m_consts).
   static constexpr uint32_t k_const_slot = 1u << 28;

@@ -384,6 +384,7 @@ std::optional<size_t> FuncLowering::merge_before_branch(size_t start) {
   m_last_start = merged;
   m_prev_start = m_prev2_start;
   m_prev2_start = k_no_start;
+  if (auto joined = merge_unrolled_step(merged)) return joined;
   return field;
 }
 
@@ -585,7 +586,68 @@ bool FuncLowering::merge_address_adds() {
   forget_producer();
   m_last_start = start;
   m_prev_start = m_prev2_start = k_no_start;
+  m_step_prev = m_step_last;
+  m_step_last = start;
   return true;
+}
+
+std::optional<size_t> FuncLowering::merge_unrolled_step(size_t merged) {
+  // `step d1 a1 b1 d2 a2 b2 off1 off2 c` then, right after it (no label between, as both
+  // were formed in this sequence), `step_add_br D1 A1 B1 D2 A2 B2 OFF1 OFF2 C d a b lim off`
+  // -> `step_x2_add_br d1 a1 b1 d2 a2 b2 off1 off2 c B1 B2 d a b lim off`.
+  constexpr uint32_t step_fields = 9;
+  const size_t step_size = interp::handler_size + step_fields * interp::operand_size;
+  if (dead() || m_step_last != merged || m_step_prev == k_no_start || m_step_prev + step_size != merged)
+    return std::nullopt;
+  static constexpr std::pair<IOp, IOp> forms[] = {
+      {IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem_add_br_i32_ne,
+       IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_ne},
+      {IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem_add_br_i32_lt_u,
+       IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_u},
+      {IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem_add_br_i32_lt_s,
+       IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_s},
+  };
+  std::optional<IOp> second = iop_at(merged);
+  std::optional<IOp> first = iop_at(m_step_prev);
+  if (!second || first != IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem) return std::nullopt;
+  std::optional<IOp> whole;
+  for (auto [from, to] : forms)
+    if (*second == from) whole = to;
+  if (!whole) return std::nullopt;
+  constexpr uint32_t branch_fields = 5;
+  if (m_code.size() - merged != interp::handler_size + (step_fields + branch_fields) * interp::operand_size)
+    return std::nullopt;
+  Field p[step_fields], q[step_fields + branch_fields];
+  fields_at(m_step_prev, step_fields, p);
+  fields_at(merged, step_fields + branch_fields - 1, q);  // the offset field is as emitted
+  const Field d1 = p[0], d2 = p[3];
+  // The second step adds to the first one's sums and writes its first sum back to d1 and
+  // its second only to a temporary (read by nothing but its load); same offsets and factor.
+  if (q[0] != d1 || q[1] != d1 || q[4] != d2 || q[3].kind != 1 || q[6] != p[6] || q[7] != p[7] ||
+      q[8] != p[8])
+    return std::nullopt;
+  // Read after d1 (or d2) is written in the two instructions: the first step's second sum's
+  // inputs, the factor and the increments. The merged handler reads them all before it
+  // writes d1 and d2; the factor is not the temporary either.
+  for (const Field& f : {p[4], p[5]})
+    if (f == d1) return std::nullopt;
+  for (const Field& f : {p[8], q[2], q[5]})
+    if (f == d1 || f == d2) return std::nullopt;
+  if (p[8] == q[3]) return std::nullopt;
+  const size_t start = m_step_prev;
+  restart_instruction(start, *whole);
+  for (uint32_t i = 0; i < step_fields; ++i) emit_field(p[i]);
+  emit_field(q[2]);
+  emit_field(q[5]);
+  for (uint32_t i = step_fields; i + 1 < step_fields + branch_fields; ++i) emit_field(q[i]);
+  size_t field = m_code.size();
+  emit_u32(0);  // the end of a fixup chain, as emitted
+  forget_producer();
+  m_copy_end = 0;
+  m_last_start = start;
+  m_prev_start = m_prev2_start = k_no_start;
+  m_step_last = m_step_prev = k_no_start;
+  return field;
 }
 
 bool FuncLowering::rewrite_last(IOp from, uint32_t operands, IOp to) {

@@ -1252,3 +1252,50 @@ TEST(fusion, matmul_step_then_its_loop_closing_branch) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, matmul_loop_unrolled_by_two_is_one_instruction) {
+  // clang's `for (j...) c[j] += x * b[j]` unrolled by two, as in matmul:
+  //   a = j + p; b = j + q; memory[a + 19] += x * memory[b + 11];
+  //   a = a + k; memory[a + 19] += x * memory[b + k2 + 11];
+  //   br_if loop ((j = j + 16) CMP bound), bound = j + 48
+  // with k and k2 locals or the constants 8 and 16, CMP ne, lt_u or lt_s. The increments, the bases
+  // and p == q make the two steps' cells overlap (each reads what the other wrote); some
+  // addresses wrap or are out of bounds in either step. Back: memory[a + 19] +
+  // memory[p + 27] + j + b. Locals: 0 j, 1 p, 2 q, 3 x, 4 k, 5 a, 6 b, 7 bound, 8 k2.
+  const Bytes fill = {0x41, 0x00, 0x41, 0xc0, 0x00, 0x41, 0x80, 0x80, 0x04, 0xfc, 0x0b, 0x00};
+  const Bytes three = cat({get(0), get(2), {0x6a, 0x44, 0, 0, 0, 0, 0, 0, 0x08, 0x40, 0x39, 0x03, 0x0b}});
+  const Bytes load_add_store = {0x2b, 0x03, 0x13, 0xa0, 0x39, 0x03, 0x13};
+  auto body = [&](bool fuse, const Bytes& k, const Bytes& k2, uint8_t cmp) {
+    return cat({fill, three, get(0), {0x41, 0x30, 0x6a, 0x21, 0x07}, {0x03, 0x40},
+                get(0), get(1), {0x6a, 0x22, 0x05}, get(3), get(0), get(2), {0x6a, 0x22, 0x06, 0x2b, 0x03, 0x0b, 0xa2},
+                get(5), load_add_store, fuse ? Bytes{} : no_fuse,
+                get(5), k, {0x6a, 0x22, 0x05}, get(3), get(6), k2, {0x6a, 0x2b, 0x03, 0x0b, 0xa2},
+                get(5), load_add_store,
+                get(0), {0x41, 0x10, 0x6a, 0x22, 0x00}, get(7), {cmp, 0x0d, 0x00, 0x0b},
+                get(5), {0x2b, 0x03, 0x13}, get(1), {0x2b, 0x03, 0x1b, 0xa0}, get(0), {0xb8, 0xa0},
+                get(6), {0xb8, 0xa0}});
+  };
+  Harness h;
+  const std::pair<uint8_t, const char*> compares[] = {{0x47, "ne"}, {0x49, "lt_u"}, {0x48, "lt_s"}};
+  for (auto [cmp, cname] : compares) {
+    for (bool constant : {false, true}) {
+      const Bytes k = constant ? Bytes{0x41, 0x08} : get(4), k2 = constant ? Bytes{0x41, 0x10} : get(8);
+      const std::string n = std::string("i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_") + cname;
+      h.add(n + (constant ? "_const" : "_local"), {i32, i32, i32, f64, i32, i32, i32, i32, i32}, f64,
+            body(true, k, k2, cmp), body(false, k, k2, cmp), n);
+    }
+  }
+  std::vector<weft::Value> js, ps, qs, xs, ks, k2s, zero = {weft::Value::i32(0)};
+  for (int32_t j : {0, 8, 65480, -8, 0x7ffffff0}) js.push_back(weft::Value::i32(j));
+  for (int32_t p : {0, 16, 65480}) ps.push_back(weft::Value::i32(p));
+  for (int32_t q : {0, 8, 24, 65535}) qs.push_back(weft::Value::i32(q));
+  for (double x : {1.5, -0.0, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()})
+    xs.push_back(weft::Value::f64(x));
+  for (int32_t k : {8, 0, -8, 12}) ks.push_back(weft::Value::i32(k));
+  for (int32_t k : {8, -8, 4}) k2s.push_back(weft::Value::i32(k));
+  h.run({js, ps, qs, xs, ks, zero, zero, zero, k2s});
+}
+
+}  // namespace
