@@ -71,7 +71,7 @@
   X(ref_func, 2)      /* dst funcidx */                                  \
   X(ref_is_null, 2)   /* dst src */                                      \
   X(unreachable, 0)   /* */                                              \
-  X(loop_entry, 1)    /* cost: fuel and interrupt check at a loop header */ \
+  X(loop_entry, 2)    /* cost (64 bits): fuel and interrupt check at a loop header */ \
   /* A comparison fused with the conditional branch on its result: a b off */ \
   X(br_i32_eq, 3) X(br_i32_ne, 3) X(br_i32_lt_s, 3) X(br_i32_lt_u, 3)     \
   X(br_i32_gt_s, 3) X(br_i32_gt_u, 3) X(br_i32_le_s, 3) X(br_i32_le_u, 3) \
@@ -409,6 +409,13 @@ inline constexpr uint32_t operand_size = 4;
 inline uint32_t read_operand(const uint8_t* pc, uint32_t i) noexcept {
   uint32_t v;
   std::memcpy(&v, pc + handler_size + operand_size * i, 4);
+  return v;
+}
+
+/// A loop's cost, the 8 bytes before its body (loop_entry's two operand fields).
+inline int64_t read_loop_cost(const uint8_t* body) noexcept {
+  int64_t v;
+  std::memcpy(&v, body - 8, 8);
   return v;
 }
 

@@ -581,11 +581,12 @@ constexpr int64_t fuel_slice = int64_t{1} << 20;
 }
 
 // Every backward jump goes to the body of a loop, just after the loop's loop_entry, whose
-// operand (the 4 bytes before the target) is the cost of one iteration.
+// operand (the 8 bytes before the target) is the cost of one iteration: 64 bits, so that
+// the subtraction reads it from memory in one instruction.
 
 // Inlined into the branches: with refuel() out of line it needs no saved registers.
 [[gnu::always_inline]] inline void back_edge(WEFT_HANDLER_PARAMS) {
-  fuel -= read_operand(pc - handler_size - operand_size, 0);
+  fuel -= read_loop_cost(pc);
   if (fuel < 0) TAIL_CALL(refuel);
   DISPATCH();
 }
@@ -1179,12 +1180,13 @@ WEFT_HANDLER(ref_is_null) {
 }
 WEFT_HANDLER(unreachable) { TRAP(TrapKind::unreachable); }
 WEFT_HANDLER(loop_entry) {
-  fuel -= OP(0);
+  constexpr uint32_t size = handler_size + 2 * operand_size;
+  fuel -= read_loop_cost(pc + size);
   if (fuel < 0) {
-    pc += handler_size + operand_size;
+    pc += size;
     TAIL_CALL(refuel);
   }
-  NEXT(1);
+  NEXT(2);
 }
 
 // ---- superinstructions (code.hpp) --------------------------------------------------------

@@ -30,7 +30,9 @@ struct FunctionCode {
   uint32_t const_slots = 0;
   size_t const_offset = 0;
   uint32_t result_slots = 0;  ///< slots of the results, written at the frame's base on return
-  uint32_t entry_cost = 0;    ///< fuel of one entry: the body's instructions outside loops
+  /// Fuel of one entry: the body's instructions outside loops. 64 bits, as the fuel: the
+  /// calls subtract it from memory in one instruction.
+  int64_t entry_cost = 0;
   size_t code_offset = 0;     ///< first instruction, in ModuleData::code
 
   // For the interpreter's calls, set once the module's code is final (interp::finish_code).

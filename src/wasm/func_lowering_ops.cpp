@@ -624,6 +624,7 @@ Result<void> FuncLowering::lower_control(Op op) {
         // before its target (interpreter.cpp, back_edge), saving a dispatch per iteration.
         emit_op(IOp::loop_entry);
         if (!dead()) c.cost_field = m_code.size();
+        emit_u32(0);  // the cost, 64 bits
         emit_u32(0);
         c.loop_start = m_code.size();
         m_copy_end = 0;
@@ -685,7 +686,10 @@ Result<void> FuncLowering::end_frame(Producer producer) {
   }
   materialize_all();
   if (c.kind == Op::loop) {
-    if (c.cost_field) std::memcpy(m_code.data() + c.cost_field, &c.cost, 4);
+    if (c.cost_field) {
+      const int64_t cost = c.cost;
+      std::memcpy(m_code.data() + c.cost_field, &cost, 8);
+    }
     m_meters.pop_back();
   }
   size_t here = m_code.size();
