@@ -394,6 +394,10 @@ inline constexpr size_t iop_count = static_cast<size_t>(IOp::count_);
 
 /// The handler address of each IOp, from the interpreter's dispatch table.
 const void* const* handler_table() noexcept;
+/// For the instructions with one branch, its offset their last operand: the handler
+/// compiled for a backward branch (`back`) or a forward one, which finish_code puts in
+/// place of handler_table()'s; null for the other instructions.
+const void* const* directed_handler_table(bool back) noexcept;
 
 /// Maps a simple, load or store wasm instruction to its handler; special ones to count_.
 IOp iop_of(wasm::Op op) noexcept;

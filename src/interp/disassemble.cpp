@@ -53,6 +53,11 @@ std::string disassemble(const detail::ModuleData& data, uint32_t defined_index) 
   std::unordered_map<const void*, IOp> by_address;
   const void* const* table = handler_table();
   for (size_t i = 0; i < iop_count; ++i) by_address.emplace(table[i], static_cast<IOp>(i));
+  for (bool back : {true, false}) {
+    const void* const* directed = directed_handler_table(back);
+    for (size_t i = 0; i < iop_count; ++i)
+      if (directed[i]) by_address.emplace(directed[i], static_cast<IOp>(i));
+  }
 
   std::string out;
   char line[160];

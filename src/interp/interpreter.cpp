@@ -17,7 +17,9 @@
 #include <mutex>
 #ifdef WEFT_DISPATCH_PROFILE
 #include <cstdio>
+#include <cstdlib>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #endif
 #include <cstring>
@@ -228,6 +230,11 @@ inline const std::unordered_map<const void*, uint64_t>& handler_index() {
     std::unordered_map<const void*, uint64_t> m;
     const void* const* t = handler_table();
     for (size_t i = 0; i < iop_count; ++i) m.emplace(t[i], i);
+    for (bool back : {true, false}) {
+      const void* const* directed = directed_handler_table(back);
+      for (size_t i = 0; i < iop_count; ++i)
+        if (directed[i]) m.emplace(directed[i], i);
+    }
     return m;
   }();
   return index;
@@ -319,7 +326,11 @@ struct ExecState {
 // Not noexcept: clang cannot tail-call out of a noexcept function's terminate scope. No
 // handler throws, and execute(), which runs them, is noexcept.
 using Handler = void (*)(WEFT_HANDLER_PARAMS);
-#define WEFT_HANDLER(name) void op_##name(WEFT_HANDLER_PARAMS)
+/// Which way a handler's branch goes, when the lowering knows (see branch_twins): a handler
+/// that branches is also compiled for a backward branch, which always charges its loop's
+/// cost, and for a forward one, which never does, so that neither tests the offset's sign.
+enum class Dir : uint8_t { any, back, fwd };
+#define WEFT_HANDLER(name) template <Dir kDir> void op_##name(WEFT_HANDLER_PARAMS)
 
 #if !defined(__clang__) || !__has_cpp_attribute(clang::musttail)
 #error "weft's interpreter needs [[clang::musttail]] (clang 13 or later)"
@@ -348,7 +359,11 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
   do {                                                                           \
     int32_t rel_ = static_cast<int32_t>(OP(i));                                  \
     advance(pc, rel_, handler_size + operand_size * (i));                        \
-    if (rel_ < 0) TAIL_CALL(back_edge);                                          \
+    if constexpr (kDir == Dir::back) {                                           \
+      TAIL_CALL(back_edge);                                                      \
+    } else if constexpr (kDir == Dir::any) {                                     \
+      if (rel_ < 0) TAIL_CALL(back_edge);                                        \
+    }                                                                            \
     DISPATCH();                                                                  \
   } while (0)
 /// pc += rel + bias, as one instruction: clang otherwise adds the two apart (the sign test
@@ -818,7 +833,7 @@ WEFT_HANDLER(br_table) {
 }
 WEFT_HANDLER(copy64_ret) {
   std::memcpy(fp + OP(0), fp + OP(1), 8);
-  TAIL_CALL(op_ret);
+  TAIL_CALL(op_ret<Dir::any>);
 }
 WEFT_HANDLER(i32_add_br_table) {
   uint32_t index = rd<u32>(fp, OP(0)) + rd<u32>(fp, OP(1));
@@ -1653,13 +1668,13 @@ WEFT_FUSED_OPS()
 
 /// Every handler, in IOp order.
 const void* const handlers[] = {
-#define WEFT_ENTRY(name, sig, kind) reinterpret_cast<const void*>(&op_##name),
+#define WEFT_ENTRY(name, sig, kind) reinterpret_cast<const void*>(&op_##name<Dir::any>),
 #define WEFT_OP(name, prefix, code, text, imm, sig, kind, feature) \
   WEFT_EXEC_##kind##_##feature(WEFT_ENTRY, name, sig)
 #include "wasm/opcodes.def"
 #undef WEFT_OP
 #undef WEFT_ENTRY
-#define WEFT_ENTRY_INTERNAL(name, operands) reinterpret_cast<const void*>(&op_##name),
+#define WEFT_ENTRY_INTERNAL(name, operands) reinterpret_cast<const void*>(&op_##name<Dir::any>),
     WEFT_INTERNAL_OPS(WEFT_ENTRY_INTERNAL)
 #define WEFT_FUSED(kind, T, a, b, x, name, n) WEFT_ENTRY_INTERNAL(name, n)
     WEFT_FUSED_OPS()
@@ -1730,7 +1745,105 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcep
 
 const void* const* handler_table() noexcept { return handlers; }
 
+namespace {
+/// [0]: the handlers for a backward branch, [1]: for a forward one, per IOp (see Dir).
+struct DirectedHandlers {
+  const void* table[2][iop_count] = {};
+  DirectedHandlers() {
+    auto add = [&](IOp op, const void* back, const void* fwd) {
+      table[0][static_cast<size_t>(op)] = back;
+      table[1][static_cast<size_t>(op)] = fwd;
+    };
+#define WEFT_DIRECTED(name)                                                  \
+  add(IOp::name, reinterpret_cast<const void*>(&op_##name<Dir::back>),       \
+      reinterpret_cast<const void*>(&op_##name<Dir::fwd>));
+    WEFT_DIRECTED(br)
+    WEFT_DIRECTED(br_if)
+    WEFT_DIRECTED(br_unless)
+    WEFT_DIRECTED(br_i32_eq) WEFT_DIRECTED(br_i32_ne) WEFT_DIRECTED(br_i32_lt_s) WEFT_DIRECTED(br_i32_lt_u)
+    WEFT_DIRECTED(br_i32_gt_s) WEFT_DIRECTED(br_i32_gt_u) WEFT_DIRECTED(br_i32_le_s) WEFT_DIRECTED(br_i32_le_u)
+    WEFT_DIRECTED(br_i32_ge_s) WEFT_DIRECTED(br_i32_ge_u)
+    WEFT_DIRECTED(br_i64_eq) WEFT_DIRECTED(br_i64_ne) WEFT_DIRECTED(br_i64_lt_s) WEFT_DIRECTED(br_i64_lt_u)
+    WEFT_DIRECTED(br_i64_gt_s) WEFT_DIRECTED(br_i64_gt_u) WEFT_DIRECTED(br_i64_le_s) WEFT_DIRECTED(br_i64_le_u)
+    WEFT_DIRECTED(br_i64_ge_s) WEFT_DIRECTED(br_i64_ge_u)
+    WEFT_DIRECTED(br_i64_eqz) WEFT_DIRECTED(br_i64_nez)
+    WEFT_DIRECTED(copy64_br) WEFT_DIRECTED(i32_add_br) WEFT_DIRECTED(copy64x2_br) WEFT_DIRECTED(copy64x4_br)
+    WEFT_DIRECTED(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_ne)
+    WEFT_DIRECTED(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_u)
+    WEFT_DIRECTED(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_s)
+    // Superinstructions: a branch on a value (branch, branch_z), and an instruction then a
+    // branch (then_br), unless that instruction branches too.
+#define WEFT_DIRECTED_KIND_branch(a, name) WEFT_DIRECTED(name)
+#define WEFT_DIRECTED_KIND_branch_z(a, name) WEFT_DIRECTED(name)
+#define WEFT_DIRECTED_KIND_then_br(a, name) \
+  if (std::string_view(#a).find("br") == std::string_view::npos) WEFT_DIRECTED(name)
+#define WEFT_DIRECTED_KIND_pair(a, name)
+#define WEFT_DIRECTED_KIND_pair_r(a, name)
+#define WEFT_DIRECTED_KIND_load(a, name)
+#define WEFT_DIRECTED_KIND_load_r(a, name)
+#define WEFT_DIRECTED_KIND_load_add(a, name)
+#define WEFT_DIRECTED_KIND_load_add_r(a, name)
+#define WEFT_DIRECTED_KIND_store(a, name)
+#define WEFT_DIRECTED_KIND_rmw(a, name)
+#define WEFT_DIRECTED_KIND_select(a, name)
+#define WEFT_DIRECTED_KIND_scaled(a, name)
+#define WEFT_DIRECTED_KIND_rmw_of(a, name)
+#define WEFT_DIRECTED_KIND_chain(a, name)
+#define WEFT_DIRECTED_KIND_pair_keep(a, name)
+#define WEFT_DIRECTED_KIND_absorb(a, name)  // the absorbed branches keep their offset inside
+#define WEFT_DIRECTED_KIND_add_addr(a, name)
+#define WEFT_FUSED(kind, T, a, b, x, name, n) WEFT_DIRECTED_KIND_##kind(a, name)
+    WEFT_FUSED_OPS()
+#undef WEFT_FUSED
+#undef WEFT_DIRECTED
+  }
+};
+const DirectedHandlers directed_handlers;
+
+/// Puts the directed handler of each branch whose direction is known in place: all of them
+/// once the function's code is final (every offset resolved).
+void direct_branches(detail::ModuleData& data, const FunctionCode& c) {
+  // Handler addresses, sorted, with their IOp: a few thousand, looked up once per
+  // instruction (a hash map's nodes cost more to build than all the lookups of a module).
+  using Entry = std::pair<const void*, IOp>;
+  static const std::vector<Entry> by_handler = [] {
+    std::vector<Entry> v;
+    v.reserve(3 * iop_count);
+    for (size_t i = 0; i < iop_count; ++i) {
+      v.emplace_back(handlers[i], static_cast<IOp>(i));
+      for (const auto& t : directed_handlers.table)
+        if (t[i]) v.emplace_back(t[i], static_cast<IOp>(i));
+    }
+    std::sort(v.begin(), v.end(), [](const Entry& a, const Entry& b) { return std::less<>()(a.first, b.first); });
+    return v;
+  }();
+  size_t pc = c.code_offset;
+  while (pc + handler_size <= c.const_offset) {
+    uint8_t* p = data.code.data() + pc;
+    const void* h;
+    std::memcpy(&h, p, sizeof h);
+    auto it = std::lower_bound(by_handler.begin(), by_handler.end(), h,
+                               [](const Entry& e, const void* x) { return std::less<>()(e.first, x); });
+    if (it == by_handler.end() || it->first != h) std::abort();  // the lowering wrote only handlers here
+    const IOp op = it->second;
+    uint32_t n = iop_operands(op);
+    if (op == IOp::br_table || op == IOp::i32_add_br_table || op == IOp::i32_load8_s_add_br_table ||
+        op == IOp::i32_load8_u_add_br_table) {
+      n += read_operand(p, n - 1) + 1;  // the count, then the table of offsets
+    } else if (const void* back = directed_handlers.table[0][static_cast<size_t>(op)]) {
+      const bool backward = static_cast<int32_t>(read_operand(p, n - 1)) < 0;
+      const void* directed = backward ? back : directed_handlers.table[1][static_cast<size_t>(op)];
+      std::memcpy(p, &directed, sizeof directed);
+    }
+    pc += handler_size + operand_size * n;
+  }
+}
+}  // namespace
+
+const void* const* directed_handler_table(bool back) noexcept { return directed_handlers.table[back ? 0 : 1]; }
+
 void finish_code(detail::ModuleData& data) {
+  for (const FunctionCode& c : data.funcs) direct_branches(data, c);
   data.code.resize(data.code.size() + fast_const_slots * 8);
   data.code.shrink_to_fit();
   for (FunctionCode& c : data.funcs) {
