@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <optional>
 
 #include "wasm/opcodes.hpp"
 
@@ -398,6 +399,10 @@ const void* const* handler_table() noexcept;
 /// compiled for a backward branch (`back`) or a forward one, which finish_code puts in
 /// place of handler_table()'s; null for the other instructions.
 const void* const* directed_handler_table(bool back) noexcept;
+/// Which IOp a handler address is (any of its variants), if it is one.
+std::optional<IOp> handler_iop(const void* handler) noexcept;
+/// Which of its operands hold immediates (bit i: operand i), for a handler with some.
+uint32_t handler_immediates(const void* handler) noexcept;
 
 /// Maps a simple, load or store wasm instruction to its handler; special ones to count_.
 IOp iop_of(wasm::Op op) noexcept;

@@ -2,7 +2,6 @@
 #include "interp/disassemble.hpp"
 
 #include <cstdio>
-#include <unordered_map>
 
 #include "interp/code.hpp"
 
@@ -50,14 +49,6 @@ std::string disassemble(const detail::ModuleData& data, uint32_t defined_index) 
   const FunctionCode& fc = data.funcs.at(defined_index);
   // The function's constant table follows its code.
   size_t end = fc.const_offset;
-  std::unordered_map<const void*, IOp> by_address;
-  const void* const* table = handler_table();
-  for (size_t i = 0; i < iop_count; ++i) by_address.emplace(table[i], static_cast<IOp>(i));
-  for (bool back : {true, false}) {
-    const void* const* directed = directed_handler_table(back);
-    for (size_t i = 0; i < iop_count; ++i)
-      if (directed[i]) by_address.emplace(directed[i], static_cast<IOp>(i));
-  }
 
   std::string out;
   char line[160];
@@ -75,20 +66,22 @@ std::string disassemble(const detail::ModuleData& data, uint32_t defined_index) 
   while (pc + handler_size <= end) {
     const void* h;
     std::memcpy(&h, data.code.data() + pc, sizeof h);
-    auto it = by_address.find(h);
-    if (it == by_address.end()) {
+    std::optional<IOp> found = handler_iop(h);
+    if (!found) {
       std::snprintf(line, sizeof line, "%6zu: <bad handler>\n", pc - fc.code_offset);
       out += line;
       break;
     }
-    IOp op = it->second;
+    IOp op = *found;
     uint32_t n = iop_operands(op);
     std::snprintf(line, sizeof line, "%6zu: %-20s", pc - fc.code_offset,
                   std::string(iop_name(op)).c_str());
     out += line;
     const uint8_t* p = data.code.data() + pc;
+    const uint32_t immediates = handler_immediates(h);
     for (uint32_t i = 0; i < n; ++i) {
-      std::snprintf(line, sizeof line, " %d", static_cast<int32_t>(read_operand(p, i)));
+      // An immediate operand holds the constant itself: #value.
+      std::snprintf(line, sizeof line, (immediates >> i) & 1 ? " #%d" : " %d", static_cast<int32_t>(read_operand(p, i)));
       out += line;
     }
     if (op == IOp::br_table || op == IOp::i32_add_br_table || op == IOp::i32_load8_s_add_br_table ||

@@ -12,6 +12,7 @@
 #include <ucontext.h>
 
 #include <algorithm>
+#include <bit>
 #include <array>
 #include <cstddef>
 #include <mutex>
@@ -219,42 +220,28 @@ Error host_failure(Error e) {
 // handler pairs, printed to standard error at exit, to pick fusions and superinstructions.
 namespace dispatch_profile {
 struct Counts {
-  std::unordered_map<const void*, uint64_t> single;
-  std::unordered_map<uint64_t, uint64_t> pairs;  // (prev index << 16) | next index
-  const void* prev = nullptr;
+  std::unordered_map<uint64_t, uint64_t> single;  // IOp index
+  std::unordered_map<uint64_t, uint64_t> pairs;   // (prev index << 16) | next index
+  int64_t prev = -1;
   ~Counts();
 };
 Counts counts;
-inline const std::unordered_map<const void*, uint64_t>& handler_index() {
-  static const std::unordered_map<const void*, uint64_t> index = [] {
-    std::unordered_map<const void*, uint64_t> m;
-    const void* const* t = handler_table();
-    for (size_t i = 0; i < iop_count; ++i) m.emplace(t[i], i);
-    for (bool back : {true, false}) {
-      const void* const* directed = directed_handler_table(back);
-      for (size_t i = 0; i < iop_count; ++i)
-        if (directed[i]) m.emplace(directed[i], i);
-    }
-    return m;
-  }();
-  return index;
-}
-inline uint64_t index_of(const void* h) { return handler_index().at(h); }
 inline void count(const void* h) {
-  // The stubs that returns go through (leave, return_to_instance) are no instructions.
-  if (!handler_index().contains(h)) return;
-  ++counts.single[h];
-  if (counts.prev) ++counts.pairs[(index_of(counts.prev) << 16) | index_of(h)];
-  counts.prev = h;
+  // Every handler of an IOp (directed, with immediates) counts as that IOp; the stubs that
+  // returns go through (leave, return_to_instance) are no instructions.
+  std::optional<IOp> op = handler_iop(h);
+  if (!op) return;
+  const auto i = static_cast<int64_t>(*op);
+  ++counts.single[static_cast<uint64_t>(i)];
+  if (counts.prev >= 0) ++counts.pairs[(static_cast<uint64_t>(counts.prev) << 16) | static_cast<uint64_t>(i)];
+  counts.prev = i;
 }
 Counts::~Counts() {
-  const void* const* t = handler_table();
-  std::vector<std::pair<uint64_t, std::string>> rows;
   uint64_t total = 0;
-  for (auto [h, n] : single) {
+  std::vector<std::pair<uint64_t, std::string>> rows;
+  for (auto [i, n] : single) {
     total += n;
-    for (size_t i = 0; i < iop_count; ++i)
-      if (t[i] == h) rows.emplace_back(n, std::string(iop_name(static_cast<IOp>(i))));
+    rows.emplace_back(n, std::string(iop_name(static_cast<IOp>(i))));
   }
   std::sort(rows.rbegin(), rows.rend());
   std::fprintf(stderr, "dispatch profile: %llu dispatches\n", static_cast<unsigned long long>(total));
@@ -276,6 +263,30 @@ uint32_t value_slots(const std::vector<ValType>& ts) {
   uint32_t n = 0;
   for (ValType t : ts) n += t == ValType::v128 ? 2 : 1;
   return n;
+}
+
+/// Operand field I of the instruction at pc, raw: a slot offset, a memory offset, a count.
+template <uint32_t kImm, uint32_t I>
+[[gnu::always_inline]] inline uint32_t raw_operand(const uint8_t* pc) noexcept {
+  static_assert(I >= 32 || ((kImm >> I) & 1) == 0, "an immediate operand read as a raw field");
+  return read_operand(pc, I);
+}
+/// The value of operand I, a T: from its slot, or the field itself when it is an immediate.
+template <class T, uint32_t kImm, uint32_t I>
+[[gnu::always_inline]] inline T arg_operand(const uint8_t* pc, const uint8_t* fp) noexcept {
+  if constexpr (I < 32 && ((kImm >> I) & 1) != 0) {
+    // A 64-bit operand is an immediate only when its constant fits 32 bits, zero-extended.
+    static_assert(sizeof(T) == 4 || sizeof(T) == 8, "only scalar operands can be immediates");
+    uint32_t raw;
+    std::memcpy(&raw, pc + handler_size + operand_size * I, 4);
+    if constexpr (sizeof(T) == 4) {
+      return std::bit_cast<T>(raw);
+    } else {
+      return std::bit_cast<T>(uint64_t{raw});
+    }
+  } else {
+    return rd<T>(fp, read_operand(pc, I));
+  }
 }
 
 // ---- the handlers ------------------------------------------------------------------------
@@ -330,7 +341,14 @@ using Handler = void (*)(WEFT_HANDLER_PARAMS);
 /// that branches is also compiled for a backward branch, which always charges its loop's
 /// cost, and for a forward one, which never does, so that neither tests the offset's sign.
 enum class Dir : uint8_t { any, back, fwd };
-#define WEFT_HANDLER(name) template <Dir kDir> void op_##name(WEFT_HANDLER_PARAMS)
+/// And which operands are immediates (see immediate_variants): bit i set, operand i holds
+/// the constant itself (32 bits) instead of its slot's offset. ARG reads an operand's value
+/// either way; OP, the raw field, refuses an immediate one at compile time, so a handler
+/// compiled with a bit its body does not read as a 32-bit value does not build.
+#define WEFT_HANDLER(name) template <Dir kDir, uint32_t kImm = 0> void op_##name(WEFT_HANDLER_PARAMS)
+// The functions that are not handlers (the general paths) read their operands as slots.
+[[maybe_unused]] constexpr Dir kDir = Dir::any;
+[[maybe_unused]] constexpr uint32_t kImm = 0;
 
 #if !defined(__clang__) || !__has_cpp_attribute(clang::musttail)
 #error "weft's interpreter needs [[clang::musttail]] (clang 13 or later)"
@@ -338,7 +356,8 @@ enum class Dir : uint8_t { any, back, fwd };
 #define TAIL_CALL(fn) [[clang::musttail]] return (fn)(pc, fp, mem, st, fuel)
 
 // Operands of the current instruction.
-#define OP(i) read_operand(pc, i)
+#define OP(i) raw_operand<kImm, (i)>(pc)
+#define ARG(T, i) arg_operand<T, kImm, (i)>(pc, fp)
 #ifdef WEFT_DISPATCH_PROFILE
 #define PROFILE() dispatch_profile::count(read_handler(pc))
 #else
@@ -426,7 +445,7 @@ template <size_t N>
   return __builtin_expect(static_cast<int64_t>(ea) > st->mem_last[k], 0);  // ea < 2^33: no sign lost
 }
 
-WEFT_HANDLER(ret);
+template <Dir kDir, uint32_t kImm = 0> void op_ret(WEFT_HANDLER_PARAMS);
 
 // ---- out-of-bounds accesses as faults (detail::signal_traps) --------------------------------
 // The handlers run inside run_handlers(), a few instructions of assembly that save the
@@ -609,7 +628,7 @@ constexpr int64_t fuel_slice = int64_t{1} << 20;
 // ---- generated handlers: simple instructions -------------------------------------------
 #define WEFT_UNARY(name, A, R)                                             \
   WEFT_HANDLER(name) {                                                     \
-    A a = rd<A>(fp, OP(1));                                                \
+    A a = ARG(A, 1);                                                \
     if constexpr (num::can_trap<Op::name>) {                               \
       TrapKind k = num::check<Op::name>(a);                                \
       if (k != TrapKind::none) TRAP(k);                                    \
@@ -619,8 +638,8 @@ constexpr int64_t fuel_slice = int64_t{1} << 20;
   }
 #define WEFT_BINARY(name, A, B, R)                                         \
   WEFT_HANDLER(name) {                                                     \
-    A a = rd<A>(fp, OP(1));                                                \
-    B b = rd<B>(fp, OP(2));                                                \
+    A a = ARG(A, 1);                                                \
+    B b = ARG(B, 2);                                                \
     if constexpr (num::can_trap<Op::name>) {                               \
       TrapKind k = num::check<Op::name>(a, b);                             \
       if (k != TrapKind::none) TRAP(k);                                    \
@@ -665,7 +684,7 @@ constexpr int64_t fuel_slice = int64_t{1} << 20;
 // ---- loads and stores: [dst|addr] [addr|value] offset ----------------------------------
 #define WEFT_LOAD(name, M, R)                                             \
   WEFT_HANDLER(name) {                                                    \
-    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);      \
+    uint64_t ea = static_cast<uint64_t>(ARG(u32, 1)) + OP(2);      \
     if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);  \
     M v;                                                                  \
     std::memcpy(&v, mem + ea, sizeof(M));                                 \
@@ -674,16 +693,16 @@ constexpr int64_t fuel_slice = int64_t{1} << 20;
   }
 #define WEFT_STORE(name, V, M)                                            \
   WEFT_HANDLER(name) {                                                    \
-    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(2);      \
+    uint64_t ea = static_cast<uint64_t>(ARG(u32, 0)) + OP(2);      \
     if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);  \
-    M v = static_cast<M>(rd<V>(fp, OP(1)));                               \
+    M v = static_cast<M>(ARG(V, 1));                               \
     std::memcpy(mem + ea, &v, sizeof(M));                                 \
     NEXT(3);                                                              \
   }
   // The address is the sum of two slots (a lowered i32.add, wrapping at 32 bits).
 #define WEFT_LOAD_ADD(name, M, R)                                                         \
   WEFT_HANDLER(name##_add) {                                                              \
-    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(ARG(u32, 1) + ARG(u32, 2))) + \
                   OP(3);                                                                  \
     if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                  \
     M v;                                                                                  \
@@ -693,10 +712,10 @@ constexpr int64_t fuel_slice = int64_t{1} << 20;
   }
 #define WEFT_STORE_ADD(name, V, M)                                                        \
   WEFT_HANDLER(name##_add) {                                                              \
-    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(0)) + rd<u32>(fp, OP(1)))) + \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(ARG(u32, 0) + ARG(u32, 1))) + \
                   OP(3);                                                                  \
     if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                  \
-    M v = static_cast<M>(rd<V>(fp, OP(2)));                                               \
+    M v = static_cast<M>(ARG(V, 2));                                               \
     std::memcpy(mem + ea, &v, sizeof(M));                                                 \
     NEXT(4);                                                                              \
   }
@@ -753,7 +772,7 @@ WEFT_HANDLER(copy64x4_br) {
   JUMP(8);
 }
 WEFT_HANDLER(i32_add_br) {
-  wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));
+  wr<u32>(fp, OP(0), ARG(u32, 1) + ARG(u32, 2));
   JUMP(3);
 }
 WEFT_HANDLER(copy64x2_br) {
@@ -762,8 +781,8 @@ WEFT_HANDLER(copy64x2_br) {
   JUMP(4);
 }
 WEFT_HANDLER(i32_add_x2) {
-  wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));
-  wr<u32>(fp, OP(3), rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5)));
+  wr<u32>(fp, OP(0), ARG(u32, 1) + ARG(u32, 2));
+  wr<u32>(fp, OP(3), ARG(u32, 4) + ARG(u32, 5));
   NEXT(6);
 }
 WEFT_HANDLER(copy128) {
@@ -780,16 +799,16 @@ WEFT_HANDLER(const64) {
 }
 WEFT_HANDLER(br) { JUMP(0); }
 WEFT_HANDLER(br_if) {
-  if (rd<u32>(fp, OP(0)) != 0) JUMP(1);
+  if (ARG(u32, 0) != 0) JUMP(1);
   NEXT(2);
 }
 WEFT_HANDLER(br_unless) {
-  if (rd<u32>(fp, OP(0)) == 0) JUMP(1);
+  if (ARG(u32, 0) == 0) JUMP(1);
   NEXT(2);
 }
 #define WEFT_BR_CMP(name, T, cmp)                          \
   WEFT_HANDLER(name) {                                     \
-    if (rd<T>(fp, OP(0)) cmp rd<T>(fp, OP(1))) JUMP(2);    \
+    if (ARG(T, 0) cmp ARG(T, 1)) JUMP(2);    \
     NEXT(3);                                               \
   }
 WEFT_BR_CMP(br_i32_eq, u32, ==)
@@ -814,15 +833,15 @@ WEFT_BR_CMP(br_i64_ge_s, int64_t, >=)
 WEFT_BR_CMP(br_i64_ge_u, u64, >=)
 #undef WEFT_BR_CMP
 WEFT_HANDLER(br_i64_eqz) {
-  if (rd<u64>(fp, OP(0)) == 0) JUMP(1);
+  if (ARG(u64, 0) == 0) JUMP(1);
   NEXT(2);
 }
 WEFT_HANDLER(br_i64_nez) {
-  if (rd<u64>(fp, OP(0)) != 0) JUMP(1);
+  if (ARG(u64, 0) != 0) JUMP(1);
   NEXT(2);
 }
 WEFT_HANDLER(br_table) {
-  uint32_t index = rd<u32>(fp, OP(0));
+  uint32_t index = ARG(u32, 0);
   uint32_t count = OP(1);
   const uint8_t* field = pc + handler_size + 2 * operand_size + 4 * (index < count ? index : count);
   int32_t rel;
@@ -836,7 +855,7 @@ WEFT_HANDLER(copy64_ret) {
   TAIL_CALL(op_ret<Dir::any>);
 }
 WEFT_HANDLER(i32_add_br_table) {
-  uint32_t index = rd<u32>(fp, OP(0)) + rd<u32>(fp, OP(1));
+  uint32_t index = ARG(u32, 0) + ARG(u32, 1);
   uint32_t count = OP(2);
   const uint8_t* field = pc + handler_size + 3 * operand_size + 4 * (index < count ? index : count);
   int32_t rel;
@@ -848,11 +867,11 @@ WEFT_HANDLER(i32_add_br_table) {
 // A character just loaded, then a switch on it: `d = load8(a + b + off); br_table d + c`.
 #define WEFT_LOAD8_BR_TABLE(name, M)                                                         \
   WEFT_HANDLER(name) {                                                                       \
-    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(ARG(u32, 1) + ARG(u32, 2))) + OP(3); \
     if (out_of_bounds<1>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                        \
     const u32 d = static_cast<u32>(static_cast<M>(mem[ea]));                                 \
     wr<u32>(fp, OP(0), d);                                                                   \
-    uint32_t index = d + rd<u32>(fp, OP(4));                                                 \
+    uint32_t index = d + ARG(u32, 4);                                                 \
     uint32_t count = OP(5);                                                                  \
     const uint8_t* field = pc + handler_size + 6 * operand_size + 4 * (index < count ? index : count); \
     int32_t rel;                                                                             \
@@ -864,7 +883,7 @@ WEFT_HANDLER(i32_add_br_table) {
 WEFT_LOAD8_BR_TABLE(i32_load8_s_add_br_table, int8_t)
 WEFT_LOAD8_BR_TABLE(i32_load8_u_add_br_table, uint8_t)
 #undef WEFT_LOAD8_BR_TABLE
-WEFT_HANDLER(ret) {
+template <Dir kDir, uint32_t kImm> void op_ret(WEFT_HANDLER_PARAMS) {
   // Pops the frame record and goes where it says, with the caller's fp: a call records the
   // instance to restore only when it changes it (through the stub return_to_instance), and
   // the entry function's record leads out of the handlers (leave). The instance's memory
@@ -1016,7 +1035,7 @@ enum class Entered { ok, trapped, stopped };
 }
 [[gnu::noinline]] void call_indirect_slow(WEFT_HANDLER_PARAMS) {
   const TableInst* table = st->inst->tables[OP(1)];
-  uint32_t index = rd<u32>(fp, OP(3));
+  uint32_t index = ARG(u32, 3);
   if (index >= table->elems.size()) TRAP(TrapKind::undefined_element);
   FuncInst* callee = static_cast<FuncInst*>(table->elems[index]);
   if (callee == nullptr) TRAP(TrapKind::uninitialized_element);
@@ -1043,7 +1062,7 @@ WEFT_HANDLER(call_local) {
 // The add first; call_local's general path then sees its own operands just after the
 // add's (pc moved past those), and the same return address.
 WEFT_HANDLER(i32_add_call_local) {
-  wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));
+  wr<u32>(fp, OP(0), ARG(u32, 1) + ARG(u32, 2));
   if (!enter_fast(st->funcs + OP(3), 4, 5, pc, fp, st, fuel)) {
     pc += 3 * operand_size;
     TAIL_CALL(call_local_slow);
@@ -1053,7 +1072,7 @@ WEFT_HANDLER(i32_add_call_local) {
 // The traps are the general path's too.
 WEFT_HANDLER(call_indirect) {
   const TableInst* table = st->inst->tables[OP(1)];
-  uint32_t index = rd<u32>(fp, OP(3));
+  uint32_t index = ARG(u32, 3);
   if (index >= table->elems.size()) TAIL_CALL(call_indirect_slow);
   const FuncInst* callee = static_cast<const FuncInst*>(table->elems[index]);
   if (callee == nullptr || callee->type_id != OP(0) || callee->instance != st->inst ||
@@ -1063,11 +1082,11 @@ WEFT_HANDLER(call_indirect) {
 }
 
 WEFT_HANDLER(select) {
-  std::memcpy(fp + OP(0), fp + (rd<u32>(fp, OP(3)) != 0 ? OP(1) : OP(2)), 8);
+  std::memcpy(fp + OP(0), fp + (ARG(u32, 3) != 0 ? OP(1) : OP(2)), 8);
   NEXT(4);
 }
 WEFT_HANDLER(select128) {
-  std::memmove(fp + OP(0), fp + (rd<u32>(fp, OP(3)) != 0 ? OP(1) : OP(2)), 16);
+  std::memmove(fp + OP(0), fp + (ARG(u32, 3) != 0 ? OP(1) : OP(2)), 16);
   NEXT(4);
 }
 WEFT_HANDLER(global_get) {
@@ -1075,7 +1094,7 @@ WEFT_HANDLER(global_get) {
   NEXT(2);
 }
 WEFT_HANDLER(global_set) {
-  st->inst->globals[OP(0)]->value[0] = rd<u64>(fp, OP(1));
+  st->inst->globals[OP(0)]->value[0] = ARG(u64, 1);
   NEXT(2);
 }
 WEFT_HANDLER(global_get128) {
@@ -1093,31 +1112,31 @@ WEFT_HANDLER(memory_size) {
 }
 WEFT_HANDLER(memory_grow) {
   MemoryInst* m = st->inst->memories[0];
-  uint64_t old = m->grow(rd<u32>(fp, OP(1)));
+  uint64_t old = m->grow(ARG(u32, 1));
   wr<u32>(fp, OP(0), old == UINT64_MAX ? UINT32_MAX : static_cast<u32>(old));
   load_memory(st, mem);
   NEXT(2);
 }
 WEFT_HANDLER(memory_fill) {
-  uint64_t d = rd<u32>(fp, OP(0));
-  uint64_t n = rd<u32>(fp, OP(2));
+  uint64_t d = ARG(u32, 0);
+  uint64_t n = ARG(u32, 2);
   if (d + n > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
-  std::memset(mem + d, static_cast<uint8_t>(rd<u32>(fp, OP(1))), n);
+  std::memset(mem + d, static_cast<uint8_t>(ARG(u32, 1)), n);
   NEXT(3);
 }
 WEFT_HANDLER(memory_copy) {
-  uint64_t d = rd<u32>(fp, OP(0));
-  uint64_t src = rd<u32>(fp, OP(1));
-  uint64_t n = rd<u32>(fp, OP(2));
+  uint64_t d = ARG(u32, 0);
+  uint64_t src = ARG(u32, 1);
+  uint64_t n = ARG(u32, 2);
   if (d + n > st->mem_size || src + n > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
   std::memmove(mem + d, mem + src, n);
   NEXT(3);
 }
 WEFT_HANDLER(memory_init) {
   std::span<const uint8_t> data = st->inst->datas[OP(0)];
-  uint64_t d = rd<u32>(fp, OP(1));
-  uint64_t src = rd<u32>(fp, OP(2));
-  uint64_t n = rd<u32>(fp, OP(3));
+  uint64_t d = ARG(u32, 1);
+  uint64_t src = ARG(u32, 2);
+  uint64_t n = ARG(u32, 3);
   if (src + n > data.size() || d + n > st->mem_size) TRAP(TrapKind::memory_out_of_bounds);
   if (n) std::memcpy(mem + d, data.data() + src, n);
   NEXT(4);
@@ -1129,16 +1148,16 @@ WEFT_HANDLER(data_drop) {
 
 WEFT_HANDLER(table_get) {
   const TableInst* t = st->inst->tables[OP(1)];
-  uint32_t i = rd<u32>(fp, OP(2));
+  uint32_t i = ARG(u32, 2);
   if (i >= t->elems.size()) TRAP(TrapKind::table_out_of_bounds);
   wr<u64>(fp, OP(0), reinterpret_cast<uintptr_t>(t->elems[i]));
   NEXT(3);
 }
 WEFT_HANDLER(table_set) {
   TableInst* t = st->inst->tables[OP(0)];
-  uint32_t i = rd<u32>(fp, OP(1));
+  uint32_t i = ARG(u32, 1);
   if (i >= t->elems.size()) TRAP(TrapKind::table_out_of_bounds);
-  t->elems[i] = reinterpret_cast<void*>(static_cast<uintptr_t>(rd<u64>(fp, OP(2))));
+  t->elems[i] = reinterpret_cast<void*>(static_cast<uintptr_t>(ARG(u64, 2)));
   NEXT(3);
 }
 WEFT_HANDLER(table_size) {
@@ -1147,16 +1166,16 @@ WEFT_HANDLER(table_size) {
 }
 WEFT_HANDLER(table_grow) {
   TableInst* t = st->inst->tables[OP(1)];
-  void* init = reinterpret_cast<void*>(static_cast<uintptr_t>(rd<u64>(fp, OP(2))));
-  uint64_t old = t->grow(rd<u32>(fp, OP(3)), init);
+  void* init = reinterpret_cast<void*>(static_cast<uintptr_t>(ARG(u64, 2)));
+  uint64_t old = t->grow(ARG(u32, 3), init);
   wr<u32>(fp, OP(0), old == UINT64_MAX ? UINT32_MAX : static_cast<u32>(old));
   NEXT(4);
 }
 WEFT_HANDLER(table_fill) {
   TableInst* t = st->inst->tables[OP(0)];
-  uint64_t i = rd<u32>(fp, OP(1));
-  void* v = reinterpret_cast<void*>(static_cast<uintptr_t>(rd<u64>(fp, OP(2))));
-  uint64_t n = rd<u32>(fp, OP(3));
+  uint64_t i = ARG(u32, 1);
+  void* v = reinterpret_cast<void*>(static_cast<uintptr_t>(ARG(u64, 2)));
+  uint64_t n = ARG(u32, 3);
   if (i + n > t->elems.size()) TRAP(TrapKind::table_out_of_bounds);
   std::fill_n(t->elems.begin() + static_cast<std::ptrdiff_t>(i), n, v);
   NEXT(4);
@@ -1164,9 +1183,9 @@ WEFT_HANDLER(table_fill) {
 WEFT_HANDLER(table_copy) {
   TableInst* dt = st->inst->tables[OP(0)];
   const TableInst* srct = st->inst->tables[OP(1)];
-  uint64_t d = rd<u32>(fp, OP(2));
-  uint64_t src = rd<u32>(fp, OP(3));
-  uint64_t n = rd<u32>(fp, OP(4));
+  uint64_t d = ARG(u32, 2);
+  uint64_t src = ARG(u32, 3);
+  uint64_t n = ARG(u32, 4);
   if (d + n > dt->elems.size() || src + n > srct->elems.size()) TRAP(TrapKind::table_out_of_bounds);
   if (n) std::memmove(dt->elems.data() + d, srct->elems.data() + src, n * sizeof(void*));
   NEXT(5);
@@ -1174,9 +1193,9 @@ WEFT_HANDLER(table_copy) {
 WEFT_HANDLER(table_init) {
   TableInst* t = st->inst->tables[OP(0)];
   const std::vector<void*>& refs = st->inst->elems[OP(1)].refs;
-  uint64_t d = rd<u32>(fp, OP(2));
-  uint64_t src = rd<u32>(fp, OP(3));
-  uint64_t n = rd<u32>(fp, OP(4));
+  uint64_t d = ARG(u32, 2);
+  uint64_t src = ARG(u32, 3);
+  uint64_t n = ARG(u32, 4);
   if (src + n > refs.size() || d + n > t->elems.size()) TRAP(TrapKind::table_out_of_bounds);
   if (n) std::memcpy(t->elems.data() + d, refs.data() + src, n * sizeof(void*));
   NEXT(5);
@@ -1190,7 +1209,7 @@ WEFT_HANDLER(ref_func) {
   NEXT(2);
 }
 WEFT_HANDLER(ref_is_null) {
-  wr<u64>(fp, OP(0), rd<u64>(fp, OP(1)) == 0 ? 1 : 0);
+  wr<u64>(fp, OP(0), ARG(u64, 1) == 0 ? 1 : 0);
   NEXT(2);
 }
 WEFT_HANDLER(unreachable) { TRAP(TrapKind::unreachable); }
@@ -1225,32 +1244,32 @@ template <class M>
 #define WEFT_APPLY_R(b, t, c) num::b(c, t)
 #define WEFT_PAIR_HANDLER(T, a, b, name, APPLY)                                    \
   WEFT_HANDLER(name) {                                                             \
-    T t_ = num::a(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
-    wr<T>(fp, OP(0), APPLY(b, t_, rd<T>(fp, OP(3))));                              \
+    T t_ = num::a(ARG(T, 1), ARG(T, 2));                             \
+    wr<T>(fp, OP(0), APPLY(b, t_, ARG(T, 3)));                              \
     NEXT(4);                                                                       \
   }
 #define WEFT_LOAD_OP_HANDLER(T, b, name, APPLY)                                    \
   WEFT_HANDLER(name) {                                                             \
-    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
+    uint64_t ea = static_cast<uint64_t>(ARG(u32, 1)) + OP(2);               \
     if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);       \
-    wr<T>(fp, OP(0), APPLY(b, load_mem<T>(mem + ea), rd<T>(fp, OP(3))));           \
+    wr<T>(fp, OP(0), APPLY(b, load_mem<T>(mem + ea), ARG(T, 3)));           \
     NEXT(4);                                                                       \
   }
 #define WEFT_LOAD_ADD_OP_HANDLER(T, M, b, name, APPLY)                             \
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea =                                                                  \
-        static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
+        static_cast<uint64_t>(static_cast<u32>(ARG(u32, 1) + ARG(u32, 2))) + OP(3); \
     if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);       \
     T t_ = static_cast<T>(load_mem<M>(mem + ea));                                  \
-    wr<T>(fp, OP(0), APPLY(b, t_, rd<T>(fp, OP(4))));                              \
+    wr<T>(fp, OP(0), APPLY(b, t_, ARG(T, 4)));                              \
     NEXT(5);                                                                       \
   }
 // t is written before c is read, as the two instructions did: c may be t's local.
 #define WEFT_FUSED_HANDLER_pair_keep(T, a, b, x, name, n)                         \
   WEFT_HANDLER(name) {                                                             \
-    T t_ = num::a(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
+    T t_ = num::a(ARG(T, 1), ARG(T, 2));                             \
     wr<T>(fp, OP(4), t_);                                                          \
-    wr<T>(fp, OP(0), num::b(t_, rd<T>(fp, OP(3))));                                \
+    wr<T>(fp, OP(0), num::b(t_, ARG(T, 3)));                                \
     NEXT(5);                                                                       \
   }
 #define WEFT_FUSED_HANDLER_pair(T, a, b, x, name, n) WEFT_PAIR_HANDLER(T, a, b, name, WEFT_APPLY)
@@ -1263,8 +1282,8 @@ template <class M>
   WEFT_LOAD_ADD_OP_HANDLER(T, M, b, name, WEFT_APPLY_R)
 #define WEFT_FUSED_HANDLER_store(T, b, s, x, name, n)                              \
   WEFT_HANDLER(name) {                                                             \
-    T t_ = num::b(rd<T>(fp, OP(1)), rd<T>(fp, OP(2)));                             \
-    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(3);               \
+    T t_ = num::b(ARG(T, 1), ARG(T, 2));                             \
+    uint64_t ea = static_cast<uint64_t>(ARG(u32, 0)) + OP(3);               \
     if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);           \
     store_mem<T>(mem + ea, t_);                                                    \
     NEXT(4);                                                                       \
@@ -1272,22 +1291,22 @@ template <class M>
 // `load_op` then a store to the same address: one bounds check covers both.
 #define WEFT_FUSED_HANDLER_rmw(T, lb, s, x, name, n)                               \
   WEFT_HANDLER(name) {                                                             \
-    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(1);               \
+    uint64_t ea = static_cast<uint64_t>(ARG(u32, 0)) + OP(1);               \
     if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);           \
-    store_mem<T>(mem + ea, num::x(load_mem<T>(mem + ea), rd<T>(fp, OP(2))));       \
+    store_mem<T>(mem + ea, num::x(load_mem<T>(mem + ea), ARG(T, 2)));       \
     NEXT(3);                                                                       \
   }
 // The value the first instruction of a branch superinstruction computes into d_.
-#define WEFT_PRODUCE_i32_add(d_) d_ = rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2))
+#define WEFT_PRODUCE_i32_add(d_) d_ = ARG(u32, 1) + ARG(u32, 2)
 #define WEFT_PRODUCE_i32_load8_u_add(d_)                                                     \
   {                                                                                          \
-    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(ARG(u32, 1) + ARG(u32, 2))) + OP(3); \
     if (out_of_bounds<1>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                            \
     d_ = mem[ea];                                                                            \
   }
 #define WEFT_PRODUCE_i32_load(d_)                                                  \
   {                                                                                \
-    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
+    uint64_t ea = static_cast<uint64_t>(ARG(u32, 1)) + OP(2);               \
     if (out_of_bounds<4>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                   \
     d_ = load_mem<u32>(mem + ea);                                                  \
   }
@@ -1297,11 +1316,11 @@ template <class M>
     u32 d_;                                                                        \
     WEFT_PRODUCE_##p(d_);                                                          \
     wr<u32>(fp, OP(0), d_);                                                        \
-    if (static_cast<T>(d_) x rd<T>(fp, OP(n - 2))) JUMP(n - 1);                    \
+    if (static_cast<T>(d_) x ARG(T, n - 2)) JUMP(n - 1);                    \
     NEXT(n);                                                                       \
   }
-#define WEFT_PRODUCE_i32_and(d_) d_ = rd<u32>(fp, OP(1)) & rd<u32>(fp, OP(2))
-#define WEFT_PRODUCE_i32_add_i32_and(d_) d_ = (rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2))) & rd<u32>(fp, OP(3))
+#define WEFT_PRODUCE_i32_and(d_) d_ = ARG(u32, 1) & ARG(u32, 2)
+#define WEFT_PRODUCE_i32_add_i32_and(d_) d_ = (ARG(u32, 1) + ARG(u32, 2)) & ARG(u32, 3)
 #define WEFT_FUSED_HANDLER_branch_z(T, p, br, x, name, n)                          \
   WEFT_HANDLER(name) {                                                             \
     u32 d_;                                                                        \
@@ -1313,14 +1332,14 @@ template <class M>
 // Both compared operands and both values are read before d is written.
 #define WEFT_FUSED_HANDLER_select(T, cmp, sel, x, name, n)                         \
   WEFT_HANDLER(name) {                                                             \
-    const bool c_ = rd<T>(fp, OP(3)) x rd<T>(fp, OP(4));                           \
+    const bool c_ = ARG(T, 3) x ARG(T, 4);                           \
     wr<u64>(fp, OP(0), rd<u64>(fp, c_ ? OP(1) : OP(2)));                           \
     NEXT(5);                                                                       \
   }
 // The address (i << k) + base, wrapping at 32 bits like the i32.shl and i32.add it was.
 #define WEFT_SCALED_EA(i, k, base, off)                                                      \
-  (static_cast<uint64_t>(static_cast<u32>((rd<u32>(fp, OP(i)) << (rd<u32>(fp, OP(k)) & 31)) + \
-                                          rd<u32>(fp, OP(base)))) + OP(off))
+  (static_cast<uint64_t>(static_cast<u32>((ARG(u32, i) << (ARG(u32, k) & 31)) + \
+                                          ARG(u32, base))) + OP(off))
 #define WEFT_FUSED_HANDLER_scaled(T, sa, m, x, name, n) WEFT_SCALED_##m(T, name)
 #define WEFT_SCALED_i32_load(T, name) WEFT_SCALED_LOAD(T, name)
 #define WEFT_SCALED_i64_load(T, name) WEFT_SCALED_LOAD(T, name)
@@ -1341,7 +1360,7 @@ template <class M>
   WEFT_HANDLER(name) {                                                             \
     uint64_t ea = WEFT_SCALED_EA(0, 1, 2, 4);                                      \
     if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);           \
-    store_mem<T>(mem + ea, rd<T>(fp, OP(3)));                                      \
+    store_mem<T>(mem + ea, ARG(T, 3));                                      \
     NEXT(5);                                                                       \
   }
 // rmw_of: the value of the first instruction, from its inputs at operands 2 on, then the
@@ -1353,18 +1372,18 @@ template <class M>
 // The barrier keeps clang from loading the second part's operands before the first part is
 // done, which left too few registers: with it, the two-load handlers save none.
 #define WEFT_SEQUENCE_POINT() asm volatile("" ::: "memory")
-#define WEFT_RMW_OF_VALUE_f64_mul(T, B) const T v_ = num::f64_mul(rd<T>(fp, OP(B)), rd<T>(fp, OP(B + 1)))
-#define WEFT_RMW_OF_VALUE_f32_mul(T, B) const T v_ = num::f32_mul(rd<T>(fp, OP(B)), rd<T>(fp, OP(B + 1)))
+#define WEFT_RMW_OF_VALUE_f64_mul(T, B) const T v_ = num::f64_mul(ARG(T, B), ARG(T, B + 1))
+#define WEFT_RMW_OF_VALUE_f32_mul(T, B) const T v_ = num::f32_mul(ARG(T, B), ARG(T, B + 1))
 #define WEFT_RMW_OF_VALUE_f64_mul_f64_mul(T, B) \
-  const T v_ = num::f64_mul(num::f64_mul(rd<T>(fp, OP(B)), rd<T>(fp, OP(B + 1))), rd<T>(fp, OP(B + 2)))
+  const T v_ = num::f64_mul(num::f64_mul(ARG(T, B), ARG(T, B + 1)), ARG(T, B + 2))
 #define WEFT_RMW_OF_VALUE_f32_mul_f32_mul(T, B) \
-  const T v_ = num::f32_mul(num::f32_mul(rd<T>(fp, OP(B)), rd<T>(fp, OP(B + 1))), rd<T>(fp, OP(B + 2)))
+  const T v_ = num::f32_mul(num::f32_mul(ARG(T, B), ARG(T, B + 1)), ARG(T, B + 2))
 #define WEFT_RMW_OF_VALUE_LOAD(T, B)                                               \
   T v_;                                                                            \
   {                                                                                \
-    uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(B))) + OP(B + 1);          \
+    uint64_t ea2 = static_cast<uint64_t>(ARG(u32, B)) + OP(B + 1);          \
     if (out_of_bounds<sizeof(T)>(st, ea2)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);      \
-    v_ = num::T##_mul(load_mem<T>(mem + ea2), rd<T>(fp, OP(B + 2)));               \
+    v_ = num::T##_mul(load_mem<T>(mem + ea2), ARG(T, B + 2));               \
   }                                                                                \
   WEFT_SEQUENCE_POINT()
 #define WEFT_RMW_OF_VALUE_f64_load_f64_mul(T, B) WEFT_RMW_OF_VALUE_LOAD(T, B)
@@ -1377,7 +1396,7 @@ template <class M>
 // The address slot is operand A, the offset operand O, first's inputs from operand B on.
 #define WEFT_RMW_OF_BODY(T, first, rmw, A, O, B)                                   \
   WEFT_RMW_OF_VALUE_##first(T, B);                                                 \
-  uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(A))) + OP(O);                 \
+  uint64_t ea = static_cast<uint64_t>(ARG(u32, A)) + OP(O);                 \
   if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);         \
   store_mem<T>(mem + ea, WEFT_RMW_APPLY_##rmw(load_mem<T>(mem + ea), v_))
 #define WEFT_FUSED_HANDLER_rmw_of(T, first, rmw, x, name, n) \
@@ -1391,7 +1410,7 @@ template <class M>
 #define WEFT_ADD_ADDR_I(...) WEFT_ADD_ADDR_J(__VA_ARGS__)
 #define WEFT_ADD_ADDR_J(T, name, n, first, rmw)                                    \
   WEFT_HANDLER(name) {                                                             \
-    wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));                   \
+    wr<u32>(fp, OP(0), ARG(u32, 1) + ARG(u32, 2));                   \
     WEFT_RMW_OF_BODY(T, first, rmw, 0, 3, 4); /* [d a b off inputs...] */           \
     NEXT(n);                                                                       \
   }
@@ -1400,13 +1419,13 @@ template <class M>
 #define WEFT_TABLE_LOOKUP(v, k, base, off, idx)                                              \
   u32 v;                                                                                     \
   {                                                                                          \
-    uint64_t ea = static_cast<uint64_t>(static_cast<u32>((idx << (rd<u32>(fp, OP(k)) & 31)) + \
-                                                         rd<u32>(fp, OP(base)))) + OP(off);   \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>((idx << (ARG(u32, k) & 31)) + \
+                                                         ARG(u32, base))) + OP(off);   \
     if (out_of_bounds<4>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                        \
     v = load_mem<u32>(mem + ea);                                                             \
   }
-#define WEFT_INDEX_and_xor(i) ((rd<u32>(fp, OP(i)) & rd<u32>(fp, OP(i + 1))) ^ rd<u32>(fp, OP(i + 2)))
-#define WEFT_INDEX_xor_and(i) ((rd<u32>(fp, OP(i)) ^ rd<u32>(fp, OP(i + 1))) & rd<u32>(fp, OP(i + 2)))
+#define WEFT_INDEX_and_xor(i) ((ARG(u32, i) & ARG(u32, i + 1)) ^ ARG(u32, i + 2))
+#define WEFT_INDEX_xor_and(i) ((ARG(u32, i) ^ ARG(u32, i + 1)) & ARG(u32, i + 2))
 #define WEFT_FUSED_HANDLER_absorb(T, first, second, x, name, n) WEFT_ABSORB_##name()
 #define WEFT_ABSORB_TABLE(name, shape)                                             \
   WEFT_HANDLER(name) {                                                             \
@@ -1417,18 +1436,18 @@ template <class M>
 #define WEFT_ABSORB_SHR_XOR_TABLE(name, shape)                                     \
   WEFT_HANDLER(name) {                                                             \
     WEFT_TABLE_LOOKUP(v_, 3, 4, 5, WEFT_INDEX_##shape(6));                          \
-    wr<u32>(fp, OP(0), num::i32_shr_u(rd<u32>(fp, OP(1)), rd<u32>(fp, OP(2))) ^ v_); \
+    wr<u32>(fp, OP(0), num::i32_shr_u(ARG(u32, 1), ARG(u32, 2)) ^ v_); \
     NEXT(9);                                                                       \
   }
 // A byte loaded (operands 5, 6: its address and offset), then range-checked: d = (byte +
 // c1) & m; jump if d cmp limit. [d c1 m limit off addr loff]
 #define WEFT_ABSORB_RANGE(name, cmp)                                               \
   WEFT_HANDLER(name) {                                                             \
-    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(5))) + OP(6);               \
+    uint64_t ea = static_cast<uint64_t>(ARG(u32, 5)) + OP(6);               \
     if (out_of_bounds<1>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);               \
-    const u32 d_ = (static_cast<u32>(mem[ea]) + rd<u32>(fp, OP(1))) & rd<u32>(fp, OP(2)); \
+    const u32 d_ = (static_cast<u32>(mem[ea]) + ARG(u32, 1)) & ARG(u32, 2); \
     wr<u32>(fp, OP(0), d_);                                                        \
-    if (d_ cmp rd<u32>(fp, OP(3))) JUMP(4);                                        \
+    if (d_ cmp ARG(u32, 3)) JUMP(4);                                        \
     NEXT(7);                                                                       \
   }
 #define WEFT_ABSORB_i32_load8_u_i32_add_i32_and_br_i32_lt_u() \
@@ -1438,23 +1457,23 @@ template <class M>
 // Two loads multiplied, the earlier one (operands 3, 4 or 4, 5) first.
 #define WEFT_ABSORB_i32_load_x2_i32_mul()                                          \
   WEFT_HANDLER(i32_load_x2_i32_mul) {                                              \
-    uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(3))) + OP(4);              \
+    uint64_t ea2 = static_cast<uint64_t>(ARG(u32, 3)) + OP(4);              \
     if (out_of_bounds<4>(st, ea2)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);              \
     const u32 x_ = load_mem<u32>(mem + ea2);                                       \
     WEFT_SEQUENCE_POINT();                                                         \
-    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(1))) + OP(2);               \
+    uint64_t ea = static_cast<uint64_t>(ARG(u32, 1)) + OP(2);               \
     if (out_of_bounds<4>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);               \
     wr<u32>(fp, OP(0), load_mem<u32>(mem + ea) * x_);                              \
     NEXT(5);                                                                       \
   }
 #define WEFT_ABSORB_i32_load_add_load_i32_mul()                                    \
   WEFT_HANDLER(i32_load_add_load_i32_mul) {                                        \
-    uint64_t ea2 = static_cast<uint64_t>(rd<u32>(fp, OP(4))) + OP(5);              \
+    uint64_t ea2 = static_cast<uint64_t>(ARG(u32, 4)) + OP(5);              \
     if (out_of_bounds<4>(st, ea2)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);              \
     const u32 x_ = load_mem<u32>(mem + ea2);                                       \
     WEFT_SEQUENCE_POINT();                                                         \
     uint64_t ea =                                                                  \
-        static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
+        static_cast<uint64_t>(static_cast<u32>(ARG(u32, 1) + ARG(u32, 2))) + OP(3); \
     if (out_of_bounds<4>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);               \
     wr<u32>(fp, OP(0), load_mem<u32>(mem + ea) * x_);                              \
     NEXT(6);                                                                       \
@@ -1463,12 +1482,12 @@ template <class M>
 // execution state is) leave registers for the rest: no register saved.
 #define WEFT_ABSORB_SUM_OF(name, LAST)                                             \
   WEFT_HANDLER(name) {                                                             \
-    const u32 a_ = rd<u32>(fp, OP(3));                                             \
-    u32 r_ = std::rotl(a_, static_cast<int>(rd<u32>(fp, OP(4)) & 31));             \
-    r_ ^= std::rotl(a_, static_cast<int>(rd<u32>(fp, OP(5)) & 31));                \
-    r_ ^= LAST(a_, rd<u32>(fp, OP(6)) & 31);                                       \
-    r_ += rd<u32>(fp, OP(1));                                                      \
-    r_ += rd<u32>(fp, OP(2));                                                      \
+    const u32 a_ = ARG(u32, 3);                                             \
+    u32 r_ = std::rotl(a_, static_cast<int>(ARG(u32, 4) & 31));             \
+    r_ ^= std::rotl(a_, static_cast<int>(ARG(u32, 5) & 31));                \
+    r_ ^= LAST(a_, ARG(u32, 6) & 31);                                       \
+    r_ += ARG(u32, 1);                                                      \
+    r_ += ARG(u32, 2);                                                      \
     wr<u32>(fp, OP(0), r_);                                                        \
     NEXT(7);                                                                       \
   }
@@ -1487,13 +1506,13 @@ template <class M>
 // add-compare-branch.)
 #define WEFT_THEN_STORE_i32_add_x2_f64_load_f64_mul_f64_add_mem()                    \
   {                                                                                  \
-    const u32 d1 = rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2));                          \
+    const u32 d1 = ARG(u32, 1) + ARG(u32, 2);                          \
     wr<u32>(fp, OP(0), d1);                                                          \
-    const u32 d2 = rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5));                          \
+    const u32 d2 = ARG(u32, 4) + ARG(u32, 5);                          \
     wr<u32>(fp, OP(3), d2);                                                          \
     uint64_t ea2 = static_cast<uint64_t>(d2) + OP(7);                                \
     if (out_of_bounds<8>(st, ea2)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                \
-    const f64 v = num::f64_mul(load_mem<f64>(mem + ea2), rd<f64>(fp, OP(8)));        \
+    const f64 v = num::f64_mul(load_mem<f64>(mem + ea2), ARG(f64, 8));        \
     WEFT_SEQUENCE_POINT();                                                           \
     uint64_t ea = static_cast<uint64_t>(d1) + OP(6); /* not d2's slot: checked */    \
     if (out_of_bounds<8>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                 \
@@ -1520,13 +1539,13 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
   }
 #define WEFT_AXPY_X2_HANDLER(name, T, x)                                             \
   WEFT_HANDLER(name) {                                                               \
-    const u32 p = rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2));                           \
-    const u32 q = rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5));                           \
+    const u32 p = ARG(u32, 1) + ARG(u32, 2);                           \
+    const u32 q = ARG(u32, 4) + ARG(u32, 5);                           \
     const uint32_t off1 = OP(6), off2 = OP(7);                                       \
-    const f64 c = rd<f64>(fp, OP(8));                                                \
+    const f64 c = ARG(f64, 8);                                                \
     WEFT_AXPY_STEP(p, q);                                                            \
-    const u32 p2 = p + rd<u32>(fp, OP(9));                                           \
-    const u32 q2 = q + rd<u32>(fp, OP(10));                                          \
+    const u32 p2 = p + ARG(u32, 9);                                           \
+    const u32 q2 = q + ARG(u32, 10);                                          \
     WEFT_AXPY_STEP(p2, q2);                                                          \
     wr<u32>(fp, OP(0), p2);                                                          \
     wr<u32>(fp, OP(3), q);                                                           \
@@ -1535,10 +1554,10 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
   }
 // chain: rotations (and a shift) of one value a, xored: SHA-2's Σ and σ functions.
 #define WEFT_FUSED_HANDLER_chain(T, first, second, x, name, n) WEFT_CHAIN_##name(T)
-#define WEFT_ROTL(T, i) std::rotl(a_, static_cast<int>(rd<T>(fp, OP(i)) & (sizeof(T) * 8 - 1)))
+#define WEFT_ROTL(T, i) std::rotl(a_, static_cast<int>(ARG(T, i) & (sizeof(T) * 8 - 1)))
 #define WEFT_CHAIN_HANDLER(name, T, expr, n) \
   WEFT_HANDLER(name) {                       \
-    const T a_ = rd<T>(fp, OP(1));           \
+    const T a_ = ARG(T, 1);           \
     T r_ = expr;                             \
     WEFT_SEQUENCE_POINT();                   \
     wr<T>(fp, OP(0), r_);                    \
@@ -1550,7 +1569,7 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
   WEFT_CHAIN_HANDLER(i32_rotl3_xor, T, WEFT_ROTL(T, 2) ^ WEFT_ROTL(T, 3) ^ WEFT_ROTL(T, 4), 5)
 #define WEFT_CHAIN_i64_rotl3_xor(T) \
   WEFT_CHAIN_HANDLER(i64_rotl3_xor, T, WEFT_ROTL(T, 2) ^ WEFT_ROTL(T, 3) ^ WEFT_ROTL(T, 4), 5)
-#define WEFT_SHRU(T, i) (a_ >> (rd<T>(fp, OP(i)) & (sizeof(T) * 8 - 1)))
+#define WEFT_SHRU(T, i) (a_ >> (ARG(T, i) & (sizeof(T) * 8 - 1)))
 #define WEFT_CHAIN_i32_rotl2_shr_u_xor(T) \
   WEFT_CHAIN_HANDLER(i32_rotl2_shr_u_xor, T, WEFT_ROTL(T, 2) ^ WEFT_ROTL(T, 3) ^ WEFT_SHRU(T, 4), 5)
 #define WEFT_CHAIN_i64_rotl2_shr_u_xor(T) \
@@ -1561,49 +1580,49 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
 #define WEFT_THEN_STORE_i32_store_add() WEFT_THEN_STORE_ADD(u32, u32)
 #define WEFT_THEN_STORE_ADD(M, V)                                                                \
   {                                                                                              \
-    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(0)) + rd<u32>(fp, OP(1)))) + OP(3); \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(ARG(u32, 0) + ARG(u32, 1))) + OP(3); \
     if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                     \
-    store_mem<M>(mem + ea, static_cast<M>(rd<V>(fp, OP(2))));                                    \
+    store_mem<M>(mem + ea, static_cast<M>(ARG(V, 2)));                                    \
   }
 #define WEFT_THEN_STORE_i32_store8() WEFT_THEN_STORE_PLAIN(uint8_t, u32)
 #define WEFT_THEN_STORE_i32_store() WEFT_THEN_STORE_PLAIN(u32, u32)
 #define WEFT_THEN_STORE_f64_store() WEFT_THEN_STORE_PLAIN(f64, f64)
 #define WEFT_THEN_STORE_PLAIN(M, V)                                                \
   {                                                                                \
-    uint64_t ea = static_cast<uint64_t>(rd<u32>(fp, OP(0))) + OP(2);               \
+    uint64_t ea = static_cast<uint64_t>(ARG(u32, 0)) + OP(2);               \
     if (out_of_bounds<sizeof(M)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);       \
-    store_mem<M>(mem + ea, static_cast<M>(rd<V>(fp, OP(1))));                      \
+    store_mem<M>(mem + ea, static_cast<M>(ARG(V, 1)));                      \
   }
 #define WEFT_THEN_STORE_i32_store_scaled() WEFT_THEN_STORE_SCALED(u32)
 #define WEFT_THEN_STORE_SCALED(T)                                                  \
   {                                                                                \
     uint64_t ea = WEFT_SCALED_EA(0, 1, 2, 4);                                      \
     if (out_of_bounds<sizeof(T)>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);       \
-    store_mem<T>(mem + ea, rd<T>(fp, OP(3)));                                      \
+    store_mem<T>(mem + ea, ARG(T, 3));                                      \
   }
 #define WEFT_THEN_STORE_copy64() std::memcpy(fp + OP(0), fp + OP(1), 8)
-#define WEFT_THEN_STORE_i32_add() wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))
+#define WEFT_THEN_STORE_i32_add() wr<u32>(fp, OP(0), ARG(u32, 1) + ARG(u32, 2))
 #define WEFT_THEN_STORE_i32_add_x2()                                 \
-  wr<u32>(fp, OP(0), rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)));       \
-  wr<u32>(fp, OP(3), rd<u32>(fp, OP(4)) + rd<u32>(fp, OP(5)))
+  wr<u32>(fp, OP(0), ARG(u32, 1) + ARG(u32, 2));       \
+  wr<u32>(fp, OP(3), ARG(u32, 4) + ARG(u32, 5))
 // Firsts that branch themselves (their offset is their last operand).
 #define WEFT_THEN_STORE_i32_load8_u_add_br_i32_eq()                                          \
   {                                                                                          \
-    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(rd<u32>(fp, OP(1)) + rd<u32>(fp, OP(2)))) + OP(3); \
+    uint64_t ea = static_cast<uint64_t>(static_cast<u32>(ARG(u32, 1) + ARG(u32, 2))) + OP(3); \
     if (out_of_bounds<1>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);                        \
     const u32 v_ = mem[ea];                                                                  \
     wr<u32>(fp, OP(0), v_);                                                                  \
-    if (v_ == rd<u32>(fp, OP(4))) JUMP(5);                                                   \
+    if (v_ == ARG(u32, 4)) JUMP(5);                                                   \
   }
 #define WEFT_THEN_LOAD32(k, v)                                                     \
-  uint64_t ea##v = static_cast<uint64_t>(rd<u32>(fp, OP(k + 1))) + OP(k + 2);      \
+  uint64_t ea##v = static_cast<uint64_t>(ARG(u32, k + 1)) + OP(k + 2);      \
   if (out_of_bounds<4>(st, ea##v)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);          \
   const u32 v = load_mem<u32>(mem + ea##v);                                        \
   wr<u32>(fp, OP(k), v)
 #define WEFT_THEN_STORE_i32_load_br_i32_eq() \
   {                                          \
     WEFT_THEN_LOAD32(0, v1_);                \
-    if (v1_ == rd<u32>(fp, OP(3))) JUMP(4);  \
+    if (v1_ == ARG(u32, 3)) JUMP(4);  \
   }
 #define WEFT_THEN_STORE_i32_load_br_if() \
   {                                      \
@@ -1615,25 +1634,25 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
   if (v2_ != 0) JUMP(k + 3)
 #define WEFT_THEN_BRANCH_i32_load_br_i32_eq(T, x, k) \
   WEFT_THEN_LOAD32(k, v2_);                          \
-  if (v2_ == rd<u32>(fp, OP(k + 3))) JUMP(k + 4)
+  if (v2_ == ARG(u32, k + 3)) JUMP(k + 4)
 #define WEFT_THEN_BR_FIELDS_i32_load_br_if 4
 #define WEFT_THEN_BR_FIELDS_i32_load_br_i32_eq 5
 // The branch, its operands from k on.
 #define WEFT_THEN_BRANCH_ADD(T, x, k)                                              \
-  const u32 d_ = rd<u32>(fp, OP(k + 1)) + rd<u32>(fp, OP(k + 2));                  \
+  const u32 d_ = ARG(u32, k + 1) + ARG(u32, k + 2);                  \
   wr<u32>(fp, OP(k), d_);                                                          \
-  if (static_cast<T>(d_) x rd<T>(fp, OP(k + 3))) JUMP(k + 4)
+  if (static_cast<T>(d_) x ARG(T, k + 3)) JUMP(k + 4)
 #define WEFT_THEN_BRANCH_i32_add_br_i32_ne(T, x, k) WEFT_THEN_BRANCH_ADD(T, x, k)
 #define WEFT_THEN_BRANCH_i32_add_br_i32_lt_u(T, x, k) WEFT_THEN_BRANCH_ADD(T, x, k)
 #define WEFT_THEN_BRANCH_i32_add_br_i32_lt_s(T, x, k) WEFT_THEN_BRANCH_ADD(T, x, k)
 #define WEFT_THEN_BRANCH_CMP(T, x, k) \
-  if (rd<T>(fp, OP(k)) x rd<T>(fp, OP(k + 1))) JUMP(k + 2)
+  if (ARG(T, k) x ARG(T, k + 1)) JUMP(k + 2)
 #define WEFT_THEN_BRANCH_br_i32_eq(T, x, k) WEFT_THEN_BRANCH_CMP(T, x, k)
 #define WEFT_THEN_BRANCH_br_i32_ne(T, x, k) WEFT_THEN_BRANCH_CMP(T, x, k)
 #define WEFT_THEN_BRANCH_br_i32_lt_u(T, x, k) WEFT_THEN_BRANCH_CMP(T, x, k)
 #define WEFT_THEN_BRANCH_br_i32_lt_s(T, x, k) WEFT_THEN_BRANCH_CMP(T, x, k)
 #define WEFT_THEN_BRANCH_br_if(T, x, k) \
-  if (rd<u32>(fp, OP(k)) x 0) JUMP(k + 1)
+  if (ARG(u32, k) x 0) JUMP(k + 1)
 #define WEFT_THEN_BRANCH_br_unless(T, x, k) WEFT_THEN_BRANCH_br_if(T, x, k)
 #define WEFT_THEN_BR_FIELDS_i32_add_br_i32_ne 5
 #define WEFT_THEN_BR_FIELDS_i32_add_br_i32_lt_u 5
@@ -1800,47 +1819,196 @@ struct DirectedHandlers {
 };
 const DirectedHandlers directed_handlers;
 
-/// Puts the directed handler of each branch whose direction is known in place: all of them
-/// once the function's code is final (every offset resolved).
+/// Handlers compiled with some operands as immediates (kImm), for the instructions and the
+/// operands that the benchmarks' hot loops read constants from (the dispatch profile and
+/// bench/: loop bounds and steps, array bases, shift counts). Each saves the load of the
+/// constant's slot. finish_code picks, per instruction, the variant with the most of its
+/// constant operands.
+struct ImmediateVariant {
+  uint32_t mask;
+  const void* handler[3];  ///< Dir::any, back, fwd (the last two for branches only)
+};
+#define WEFT_B(i) (1u << (i))
+#define WEFT_IMMEDIATE_VARIANTS(X, XB)                                                        \
+  X(i32_add, WEFT_B(2)) X(i32_sub, WEFT_B(2)) X(i32_mul, WEFT_B(2)) X(i32_and, WEFT_B(2))   \
+  X(i32_or, WEFT_B(2)) X(i32_xor, WEFT_B(2)) X(i32_shl, WEFT_B(2)) X(i32_shr_u, WEFT_B(2))  \
+  X(i32_shr_s, WEFT_B(2)) X(i32_rotl, WEFT_B(2)) X(i32_gt_u, WEFT_B(2)) X(i32_lt_u, WEFT_B(2)) \
+  X(i32_eq, WEFT_B(2)) X(i32_ne, WEFT_B(2)) X(i64_add, WEFT_B(2))                           \
+  X(i64_shr_u_i64_xor, WEFT_B(2)) X(i64_shl_i64_xor, WEFT_B(2))                             \
+  X(i32_load, WEFT_B(1)) X(f64_load, WEFT_B(1)) X(i32_store, WEFT_B(0)) X(f64_store, WEFT_B(0)) \
+  X(i32_store8, WEFT_B(0))                                                                    \
+  X(i32_load_add, WEFT_B(2)) X(i32_load8_u_add, WEFT_B(2)) X(i32_load8_s_add, WEFT_B(2))     \
+  X(f64_load_add, WEFT_B(2)) X(i32_store8_add, WEFT_B(1) | WEFT_B(2))                        \
+  X(i32_store8_add, WEFT_B(1)) X(i32_store_add, WEFT_B(1))                                   \
+  X(i32_load8_u_add_i32_add, WEFT_B(2)) X(f64_load_add_f64_sub_r, WEFT_B(2))                 \
+  X(i32_add_f64_mul_f64_mul_f64_add_mem, WEFT_B(2)) X(i32_load_add_load_i32_mul, WEFT_B(2))  \
+  X(i32_add_x2, WEFT_B(2) | WEFT_B(5)) X(i32_add_x2, WEFT_B(2)) X(i32_add_x2, WEFT_B(5))     \
+  X(i32_add_i32_add_keep, WEFT_B(3)) X(i32_shr_u_i32_and, WEFT_B(3))                        \
+  X(i32_and_i32_shr_u, WEFT_B(2) | WEFT_B(3)) X(i32_shl_i32_xor_keep, WEFT_B(2) | WEFT_B(3)) \
+  X(i32_xor_i32_and, WEFT_B(2)) X(i32_add_i32_shl, WEFT_B(3))                               \
+  X(i32_add_i32_add_rotl3_xor, WEFT_B(4) | WEFT_B(5) | WEFT_B(6))                            \
+  X(i32_add_i32_add_rotl2_shr_u_xor, WEFT_B(4) | WEFT_B(5) | WEFT_B(6))                      \
+  X(i32_rotl2_shr_u_xor, WEFT_B(2) | WEFT_B(3) | WEFT_B(4))                                  \
+  X(i32_rotl3_xor, WEFT_B(2) | WEFT_B(3) | WEFT_B(4))                                        \
+  X(i32_shr_u_xor_table_and_xor, WEFT_B(2) | WEFT_B(3) | WEFT_B(4) | WEFT_B(7) | WEFT_B(8))   \
+  X(i32_shr_u_xor_table_and_xor, WEFT_B(2) | WEFT_B(3) | WEFT_B(4) | WEFT_B(7))              \
+  X(i32_add_call_local, WEFT_B(2))                                                            \
+  /* the constant first: `k + x`, `k & x`, a base plus an index */                            \
+  X(i32_add, WEFT_B(1)) X(i32_mul, WEFT_B(1)) X(i32_and, WEFT_B(1)) X(i32_or, WEFT_B(1))      \
+  X(i32_xor, WEFT_B(1)) X(i32_load_add, WEFT_B(1)) X(i32_load8_u_add, WEFT_B(1))              \
+  X(i32_load8_s_add, WEFT_B(1)) X(f64_load_add, WEFT_B(1))                                    \
+  XB(br_i32_eq, WEFT_B(1)) XB(br_i32_ne, WEFT_B(1)) XB(br_i32_lt_s, WEFT_B(1))                \
+  XB(br_i32_lt_u, WEFT_B(1)) XB(br_i32_gt_s, WEFT_B(1)) XB(br_i32_gt_u, WEFT_B(1))            \
+  XB(br_i32_le_s, WEFT_B(1)) XB(br_i32_le_u, WEFT_B(1)) XB(br_i32_ge_s, WEFT_B(1))            \
+  XB(br_i32_ge_u, WEFT_B(1)) XB(i32_add_br, WEFT_B(2))                                        \
+  XB(i32_add_br_if, WEFT_B(2)) XB(i32_add_then_br_if, WEFT_B(2))                              \
+  XB(i32_add_br_i32_ne, WEFT_B(2) | WEFT_B(3)) XB(i32_add_br_i32_ne, WEFT_B(2))               \
+  XB(i32_add_br_i32_ne, WEFT_B(3)) XB(i32_add_br_i32_lt_u, WEFT_B(2) | WEFT_B(3))             \
+  XB(i32_add_br_i32_lt_u, WEFT_B(2)) XB(i32_add_br_i32_lt_s, WEFT_B(2) | WEFT_B(3))           \
+  XB(i32_add_br_i32_lt_s, WEFT_B(2)) XB(i32_add_br_i32_ge_u, WEFT_B(2))                      \
+  XB(i32_add_br_i32_eq, WEFT_B(2) | WEFT_B(3)) XB(i32_add_then_br_i32_eq, WEFT_B(4))         \
+  XB(i32_add_then_br_i32_ne, WEFT_B(4))                                                       \
+  XB(i32_add_i32_and_br_i32_lt_u, WEFT_B(2) | WEFT_B(3) | WEFT_B(4))                          \
+  XB(i32_store8_add_add_br_i32_lt_u, WEFT_B(1) | WEFT_B(2) | WEFT_B(7))                        \
+  XB(i32_store8_add_add_br_i32_lt_u, WEFT_B(1) | WEFT_B(7))                                   \
+  XB(copy64_add_br_i32_lt_u, WEFT_B(4)) XB(copy64_add_br_i32_ne, WEFT_B(4) | WEFT_B(5))       \
+  XB(copy64_add_br_i32_ne, WEFT_B(4))                                                         \
+  XB(i32_add_x2_then_br_if, WEFT_B(2) | WEFT_B(5)) XB(i32_add_x2_then_br_i32_ne, WEFT_B(2) | WEFT_B(5) | WEFT_B(7)) \
+  XB(i32_add_x2_then_br_i32_ne, WEFT_B(2) | WEFT_B(5))                                        \
+  XB(i32_add_x2_add_br_i32_ne, WEFT_B(2) | WEFT_B(5) | WEFT_B(8) | WEFT_B(9))                \
+  XB(i32_add_x2_add_br_i32_lt_u, WEFT_B(2) | WEFT_B(5) | WEFT_B(8) | WEFT_B(9))              \
+  XB(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_ne,                                \
+     WEFT_B(9) | WEFT_B(10) | WEFT_B(13) | WEFT_B(14))                                        \
+  XB(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_u,                              \
+     WEFT_B(9) | WEFT_B(10) | WEFT_B(13) | WEFT_B(14))                                        \
+  XB(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_s,                              \
+     WEFT_B(9) | WEFT_B(10) | WEFT_B(13) | WEFT_B(14))
+struct ImmediateVariants {
+  std::vector<ImmediateVariant> of[iop_count];
+  ImmediateVariants() {
+#define WEFT_IMM(name, mask)                                                                  \
+  of[static_cast<size_t>(IOp::name)].push_back(                                              \
+      {mask, {reinterpret_cast<const void*>(&op_##name<Dir::any, mask>), nullptr, nullptr}});
+#define WEFT_IMM_BR(name, mask)                                                               \
+  of[static_cast<size_t>(IOp::name)].push_back(                                              \
+      {mask,                                                                                  \
+       {reinterpret_cast<const void*>(&op_##name<Dir::any, mask>),                            \
+        reinterpret_cast<const void*>(&op_##name<Dir::back, mask>),                           \
+        reinterpret_cast<const void*>(&op_##name<Dir::fwd, mask>)}});
+    WEFT_IMMEDIATE_VARIANTS(WEFT_IMM, WEFT_IMM_BR)
+#undef WEFT_IMM
+#undef WEFT_IMM_BR
+  }
+};
+#undef WEFT_B
+const ImmediateVariants immediate_variants;
+
+/// The value of the constant slot at byte offset `field` of c's frame, when it is one and
+/// the value fits 32 bits zero-extended (every i32 constant; i64 and float ones rarely).
+std::optional<uint32_t> constant_fits(const detail::ModuleData& data, const FunctionCode& c, uint32_t field) {
+  const uint64_t first = uint64_t{c.param_slots + c.local_slots} * 8;
+  if (field % 8 != 0 || field < first || field >= first + uint64_t{c.const_slots} * 8) return std::nullopt;
+  uint64_t value;
+  std::memcpy(&value, data.code.data() + c.const_offset + (field - first), 8);
+  if (value > UINT32_MAX) return std::nullopt;
+  return static_cast<uint32_t>(value);
+}
+
+/// Once the function's code is final (every offset resolved): puts in place, for each
+/// instruction, the variant with its constant operands as immediates, if there is one, and
+/// for each branch the handler of its direction.
 void direct_branches(detail::ModuleData& data, const FunctionCode& c) {
-  // Handler addresses, sorted, with their IOp: a few thousand, looked up once per
-  // instruction (a hash map's nodes cost more to build than all the lookups of a module).
-  using Entry = std::pair<const void*, IOp>;
-  static const std::vector<Entry> by_handler = [] {
-    std::vector<Entry> v;
-    v.reserve(3 * iop_count);
-    for (size_t i = 0; i < iop_count; ++i) {
-      v.emplace_back(handlers[i], static_cast<IOp>(i));
-      for (const auto& t : directed_handlers.table)
-        if (t[i]) v.emplace_back(t[i], static_cast<IOp>(i));
-    }
-    std::sort(v.begin(), v.end(), [](const Entry& a, const Entry& b) { return std::less<>()(a.first, b.first); });
-    return v;
-  }();
   size_t pc = c.code_offset;
   while (pc + handler_size <= c.const_offset) {
     uint8_t* p = data.code.data() + pc;
     const void* h;
     std::memcpy(&h, p, sizeof h);
-    auto it = std::lower_bound(by_handler.begin(), by_handler.end(), h,
-                               [](const Entry& e, const void* x) { return std::less<>()(e.first, x); });
-    if (it == by_handler.end() || it->first != h) std::abort();  // the lowering wrote only handlers here
-    const IOp op = it->second;
+    std::optional<IOp> found = handler_iop(h);
+    if (!found) std::abort();  // the lowering wrote only handlers here
+    const IOp op = *found;
     uint32_t n = iop_operands(op);
     if (op == IOp::br_table || op == IOp::i32_add_br_table || op == IOp::i32_load8_s_add_br_table ||
         op == IOp::i32_load8_u_add_br_table) {
       n += read_operand(p, n - 1) + 1;  // the count, then the table of offsets
-    } else if (const void* back = directed_handlers.table[0][static_cast<size_t>(op)]) {
-      const bool backward = static_cast<int32_t>(read_operand(p, n - 1)) < 0;
-      const void* directed = backward ? back : directed_handlers.table[1][static_cast<size_t>(op)];
-      std::memcpy(p, &directed, sizeof directed);
+      pc += handler_size + operand_size * n;
+      continue;
     }
+    // For a branch: its offset, the last operand.
+    const bool backward = n > 0 && static_cast<int32_t>(read_operand(p, n - 1)) < 0;
+    const void* chosen = nullptr;
+    // Operands naming a constant whose value fits 32 bits (zero-extended): the variant
+    // with the most of them as immediates, if any.
+    const ImmediateVariant* best = nullptr;
+    for (const ImmediateVariant& v : immediate_variants.of[static_cast<size_t>(op)]) {
+      bool all = true;
+      for (uint32_t i = 0; i < n && all; ++i)
+        if ((v.mask >> i) & 1) all = constant_fits(data, c, read_operand(p, i)).has_value();
+      if (all && (!best || std::popcount(v.mask) > std::popcount(best->mask))) best = &v;
+    }
+    if (best) {
+      for (uint32_t i = 0; i < n; ++i) {
+        if (((best->mask >> i) & 1) == 0) continue;
+        const uint32_t value = *constant_fits(data, c, read_operand(p, i));
+        std::memcpy(p + handler_size + operand_size * i, &value, 4);
+      }
+      chosen = best->handler[1] ? best->handler[backward ? 1 : 2] : best->handler[0];
+    } else if (const void* back = directed_handlers.table[0][static_cast<size_t>(op)]) {
+      chosen = backward ? back : directed_handlers.table[1][static_cast<size_t>(op)];
+    }
+    if (chosen) std::memcpy(p, &chosen, sizeof chosen);
     pc += handler_size + operand_size * n;
   }
 }
 }  // namespace
 
 const void* const* directed_handler_table(bool back) noexcept { return directed_handlers.table[back ? 0 : 1]; }
+
+namespace {
+struct HandlerEntry {
+  const void* handler;
+  IOp op;
+  uint32_t immediates;
+};
+/// Every handler address, sorted, with its IOp and immediate operands: a few thousand,
+/// looked up once per instruction when a module is finished (a hash map's nodes cost more
+/// to build than all the lookups of a module). Never destroyed: the dispatch profile reads
+/// it at exit.
+const HandlerEntry* find_handler(const void* h) noexcept {
+  static const std::vector<HandlerEntry>* const sorted = [] {
+    auto* v = new std::vector<HandlerEntry>;
+    v->reserve(4 * iop_count);
+    for (size_t i = 0; i < iop_count; ++i) {
+      const IOp op = static_cast<IOp>(i);
+      v->push_back({handlers[i], op, 0});
+      for (const auto& t : directed_handlers.table)
+        if (t[i]) v->push_back({t[i], op, 0});
+      for (const ImmediateVariant& iv : immediate_variants.of[i])
+        for (const void* vh : iv.handler)
+          if (vh) v->push_back({vh, op, iv.mask});
+    }
+    std::sort(v->begin(), v->end(), [](const HandlerEntry& a, const HandlerEntry& b) {
+      return std::less<>()(a.handler, b.handler);
+    });
+    return v;
+  }();
+  auto it = std::lower_bound(sorted->begin(), sorted->end(), h, [](const HandlerEntry& e, const void* x) {
+    return std::less<>()(e.handler, x);
+  });
+  if (it == sorted->end() || it->handler != h) return nullptr;
+  return &*it;
+}
+}  // namespace
+
+std::optional<IOp> handler_iop(const void* h) noexcept {
+  const HandlerEntry* e = find_handler(h);
+  if (!e) return std::nullopt;
+  return e->op;
+}
+
+uint32_t handler_immediates(const void* h) noexcept {
+  const HandlerEntry* e = find_handler(h);
+  return e ? e->immediates : 0;
+}
 
 void finish_code(detail::ModuleData& data) {
   for (const FunctionCode& c : data.funcs) direct_branches(data, c);
