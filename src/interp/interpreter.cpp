@@ -747,7 +747,7 @@ WEFT_STORE_BOTH(i64_store32, u64, uint32_t)
 
 // ---- internal operations ---------------------------------------------------------------
 WEFT_HANDLER(copy64) {
-  std::memcpy(fp + OP(0), fp + OP(1), 8);
+  wr<u64>(fp, OP(0), ARG(u64, 1));
   NEXT(2);
 }
 WEFT_HANDLER(copy64x2) {
@@ -756,7 +756,7 @@ WEFT_HANDLER(copy64x2) {
   NEXT(4);
 }
 WEFT_HANDLER(copy64_br) {
-  std::memcpy(fp + OP(0), fp + OP(1), 8);
+  wr<u64>(fp, OP(0), ARG(u64, 1));
   JUMP(2);
 }
 /// The copies of copy64x4 and copy64x4_br, in order: [d1 s1 d2 s2 d3 s3 d4 s4].
@@ -966,7 +966,7 @@ enum class Entered { ok, trapped, stopped };
     load_memory(st, mem);
   }
   zero_slots(new_fp + c->param_slots, c->local_slots);
-  if (c->const_slots)
+  if (c->const_slots && c->consts_read)
     copy_slots(new_fp + c->param_slots + c->local_slots, st->code_base + c->const_offset, c->const_slots);
   fp = callee_fp;
   pc = st->code_base + c->code_offset;
@@ -1000,7 +1000,7 @@ enum class Entered { ok, trapped, stopped };
   fp += read_operand(pc, frame_operand);
   uint64_t* local0 = reinterpret_cast<uint64_t*>(fp) + c->param_slots;
   std::memset(local0, 0, fast_local_slots * 8);  // before the constants, which may overlap
-  std::memcpy(local0 + c->local_slots, c->consts, fast_const_slots * 8);
+  if (c->consts_read) std::memcpy(local0 + c->local_slots, c->consts, fast_const_slots * 8);
   pc = c->entry;
   return true;
 }
@@ -1725,7 +1725,7 @@ Result<void> execute(StoreImpl* store, FuncInst* entry, uint64_t* slots) noexcep
   load_memory(&st, mem);
   if (fc->param_slots) std::memcpy(entry_top, slots, fc->param_slots * 8);
   zero_slots(entry_top + fc->param_slots, fc->local_slots);
-  if (fc->const_slots)
+  if (fc->const_slots && fc->consts_read)
     copy_slots(entry_top + fc->param_slots + fc->local_slots, st.code_base + fc->const_offset,
                fc->const_slots);
   *st.frame_top++ = Frame{reinterpret_cast<const uint8_t*>(leave_code), nullptr, nullptr, nullptr};
@@ -1857,6 +1857,17 @@ struct ImmediateVariant {
   X(i32_add, WEFT_B(1)) X(i32_mul, WEFT_B(1)) X(i32_and, WEFT_B(1)) X(i32_or, WEFT_B(1))      \
   X(i32_xor, WEFT_B(1)) X(i32_load_add, WEFT_B(1)) X(i32_load8_u_add, WEFT_B(1))              \
   X(i32_load8_s_add, WEFT_B(1)) X(f64_load_add, WEFT_B(1))                                    \
+  X(copy64, WEFT_B(1)) X(i32_le_u, WEFT_B(2)) X(i32_store8, WEFT_B(1)) X(i32_store, WEFT_B(1))  \
+  X(i32_shr_u_i32_or, WEFT_B(2)) X(i32_shl_i32_and, WEFT_B(2) | WEFT_B(3))                    \
+  X(i32_shl_i32_and, WEFT_B(1) | WEFT_B(3)) X(i32_add_i32_store, WEFT_B(2))                   \
+  X(i32_eq_select, WEFT_B(4))           X(i32_add_i32_and, WEFT_B(2) | WEFT_B(3))           \
+  X(i32_add_i32_add, WEFT_B(2)) X(i32_shl_i32_add, WEFT_B(2))                                 \
+  X(i32_load8_s_add_br_table, WEFT_B(2) | WEFT_B(4)) X(i32_load8_u_add_br_table, WEFT_B(2) | WEFT_B(4)) \
+  X(i32_load8_u_add_br_i32_eq_then_br_i32_eq, WEFT_B(2) | WEFT_B(4) | WEFT_B(7))              \
+  X(i32_load8_u_add_br_i32_eq_then_br_i32_ne, WEFT_B(2) | WEFT_B(4) | WEFT_B(7))              \
+  X(i32_load8_u_i32_add_i32_and_br_i32_lt_u, WEFT_B(1) | WEFT_B(2) | WEFT_B(3))               \
+  XB(copy64_br, WEFT_B(1)) XB(i32_add_br_i32_ge_s, WEFT_B(2)) XB(i32_and_br_if, WEFT_B(2))    \
+  XB(i32_and_br_unless, WEFT_B(2))                                                            \
   XB(br_i32_eq, WEFT_B(1)) XB(br_i32_ne, WEFT_B(1)) XB(br_i32_lt_s, WEFT_B(1))                \
   XB(br_i32_lt_u, WEFT_B(1)) XB(br_i32_gt_s, WEFT_B(1)) XB(br_i32_gt_u, WEFT_B(1))            \
   XB(br_i32_le_s, WEFT_B(1)) XB(br_i32_le_u, WEFT_B(1)) XB(br_i32_ge_s, WEFT_B(1))            \
@@ -1917,7 +1928,8 @@ std::optional<uint32_t> constant_fits(const detail::ModuleData& data, const Func
 /// Once the function's code is final (every offset resolved): puts in place, for each
 /// instruction, the variant with its constant operands as immediates, if there is one, and
 /// for each branch the handler of its direction.
-void direct_branches(detail::ModuleData& data, const FunctionCode& c) {
+void direct_branches(detail::ModuleData& data, FunctionCode& c) {
+  std::vector<size_t> immediate_fields;  // in increasing order
   size_t pc = c.code_offset;
   while (pc + handler_size <= c.const_offset) {
     uint8_t* p = data.code.data() + pc;
@@ -1927,14 +1939,12 @@ void direct_branches(detail::ModuleData& data, const FunctionCode& c) {
     if (!found) std::abort();  // the lowering wrote only handlers here
     const IOp op = *found;
     uint32_t n = iop_operands(op);
-    if (op == IOp::br_table || op == IOp::i32_add_br_table || op == IOp::i32_load8_s_add_br_table ||
-        op == IOp::i32_load8_u_add_br_table) {
-      n += read_operand(p, n - 1) + 1;  // the count, then the table of offsets
-      pc += handler_size + operand_size * n;
-      continue;
-    }
-    // For a branch: its offset, the last operand.
-    const bool backward = n > 0 && static_cast<int32_t>(read_operand(p, n - 1)) < 0;
+    // The operands after the fixed ones: br_table's count, then the table of offsets.
+    const bool table = op == IOp::br_table || op == IOp::i32_add_br_table ||
+                       op == IOp::i32_load8_s_add_br_table || op == IOp::i32_load8_u_add_br_table;
+    const uint32_t extra = table ? read_operand(p, n - 1) + 1 : 0;
+    // For a branch (none of those): its offset, the last operand.
+    const bool backward = !table && n > 0 && static_cast<int32_t>(read_operand(p, n - 1)) < 0;
     const void* chosen = nullptr;
     // Operands naming a constant whose value fits 32 bits (zero-extended): the variant
     // with the most of them as immediates, if any.
@@ -1950,14 +1960,19 @@ void direct_branches(detail::ModuleData& data, const FunctionCode& c) {
         if (((best->mask >> i) & 1) == 0) continue;
         const uint32_t value = *constant_fits(data, c, read_operand(p, i));
         std::memcpy(p + handler_size + operand_size * i, &value, 4);
+        immediate_fields.push_back(pc + handler_size + operand_size * i);
       }
       chosen = best->handler[1] ? best->handler[backward ? 1 : 2] : best->handler[0];
     } else if (const void* back = directed_handlers.table[0][static_cast<size_t>(op)]) {
       chosen = backward ? back : directed_handlers.table[1][static_cast<size_t>(op)];
     }
     if (chosen) std::memcpy(p, &chosen, sizeof chosen);
-    pc += handler_size + operand_size * n;
+    pc += handler_size + operand_size * (n + extra);
   }
+  // Every operand naming a constant became an immediate: no call needs the constants.
+  c.consts_read = !std::all_of(c.const_fields.begin(), c.const_fields.end(), [&](size_t at) {
+    return std::binary_search(immediate_fields.begin(), immediate_fields.end(), at);
+  });
 }
 }  // namespace
 
@@ -2011,7 +2026,11 @@ uint32_t handler_immediates(const void* h) noexcept {
 }
 
 void finish_code(detail::ModuleData& data) {
-  for (const FunctionCode& c : data.funcs) direct_branches(data, c);
+  for (FunctionCode& c : data.funcs) {
+    direct_branches(data, c);
+    c.const_fields.clear();
+    c.const_fields.shrink_to_fit();
+  }
   data.code.resize(data.code.size() + fast_const_slots * 8);
   data.code.shrink_to_fit();
   for (FunctionCode& c : data.funcs) {

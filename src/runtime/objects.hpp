@@ -29,6 +29,12 @@ struct FunctionCode {
   /// read constants as operands instead of materializing them.
   uint32_t const_slots = 0;
   size_t const_offset = 0;
+  /// Whether an instruction reads a constant slot: not when finish_code turned every such
+  /// operand into an immediate, and then no call copies the constant table.
+  bool consts_read = true;
+  /// The lowering's record of the operand fields naming a constant (offsets in
+  /// ModuleData::code), for finish_code, which empties it.
+  std::vector<size_t> const_fields;
   uint32_t result_slots = 0;  ///< slots of the results, written at the frame's base on return
   /// Fuel of one entry: the body's instructions outside loops. 64 bits, as the fuel: the
   /// calls subtract it from memory in one instruction.

@@ -290,6 +290,7 @@ void FuncLowering::finish_slots(interp::FunctionCode& out) {
     std::memcpy(m_code.data() + at, &v, 4);
   }
   out.const_slots = n;
+  out.const_fields = m_const_fields;
   out.const_offset = m_code.size();
   if (n) {
     m_code.resize(m_code.size() + n * 8);

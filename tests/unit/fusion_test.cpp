@@ -1401,3 +1401,41 @@ TEST(immediates, i64_constants_are_immediates_only_when_they_fit_32_bits) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(immediates, calls_of_a_function_whose_constants_are_all_immediates) {
+  // fib(n) = n <u 2 ? n : fib(n - 1) + fib(n - 2): every constant is an immediate, so no
+  // call copies the constant table (FunctionCode::consts_read); the slots it would fill are
+  // what the caller's frame left there. fib2 also multiplies by an f64 constant (1.0,
+  // truncated), which stays in its slot, so its calls copy the table.
+  const Bytes fib = cat({get(0), i32_const(2), {0x49, 0x04, 0x7f}, get(0), {0x05}, get(0), i32_const(-1),
+                         {0x6a, 0x10, 0x00}, get(0), i32_const(-2), {0x6a, 0x10, 0x00, 0x6a, 0x0b}});
+  const Bytes fib2 = cat({get(0), i32_const(2), {0x49, 0x04, 0x7f}, get(0), {0x05}, get(0), i32_const(-1),
+                          {0x6a, 0x10, 0x01}, get(0), i32_const(-2), {0x6a, 0x10, 0x01, 0x6a},
+                          {0x44, 0, 0, 0, 0, 0, 0, 0xf0, 0x3f, 0xaa, 0x6c, 0x0b}});
+  weft::Engine engine;
+  auto module = engine.compile(build({{"fib", {i32}, i32, fib}, {"fib2", {i32}, i32, fib2}}));
+  ASSERT_TRUE(module) << module.error().to_string();
+  const std::string listing = module->lowered_code();
+  EXPECT_NE(listing.find("#-2"), std::string::npos) << listing;
+  weft::Store store(engine);
+  weft::Linker linker(engine);
+  auto instance = linker.instantiate(store, *module);
+  ASSERT_TRUE(instance) << instance.error().to_string();
+  for (const char* name : {"fib", "fib2"}) {
+    auto f = instance->get_func(name);
+    ASSERT_TRUE(f);
+    uint32_t a = 0, b = 1;
+    for (int32_t n = 0; n <= 20; ++n) {
+      auto r = f->call(store, std::vector<weft::Value>{weft::Value::i32(n)});
+      ASSERT_TRUE(r) << name << "(" << n << "): " << r.error().to_string();
+      EXPECT_EQ((*r)[0].i32(), static_cast<int32_t>(a)) << name << "(" << n << ")";
+      const uint32_t next = a + b;
+      a = b;
+      b = next;
+    }
+  }
+}
+
+}  // namespace
