@@ -1494,6 +1494,21 @@ template <class M>
 #define WEFT_SUM_ROTL(a, k) std::rotl(a, static_cast<int>(k))
 #define WEFT_SUM_SHR(a, k) ((a) >> (k))
 #define WEFT_ABSORB_i32_add_i32_add_rotl3_xor() WEFT_ABSORB_SUM_OF(i32_add_i32_add_rotl3_xor, WEFT_SUM_ROTL)
+// A dot product's last sum, `y + (a * b + c)` ([d y a b c]: the sum of squares of n-body's
+// distance), and `c / (x * sqrt(y))` ([d x c y]: its inverse cube). The operand absorbed
+// may have been either one of the sum's or the product's (both commute).
+#define WEFT_ABSORB_f64_mul_f64_add_f64_add()                                       \
+  WEFT_HANDLER(f64_mul_f64_add_f64_add) {                                           \
+    const f64 t_ = num::f64_add(num::f64_mul(ARG(f64, 2), ARG(f64, 3)), ARG(f64, 4)); \
+    wr<f64>(fp, OP(0), num::f64_add(t_, ARG(f64, 1)));                              \
+    NEXT(5);                                                                        \
+  }
+#define WEFT_ABSORB_f64_sqrt_f64_mul_f64_div_r()                                    \
+  WEFT_HANDLER(f64_sqrt_f64_mul_f64_div_r) {                                        \
+    const f64 s_ = num::f64_sqrt(ARG(f64, 3));                                      \
+    wr<f64>(fp, OP(0), num::f64_div(ARG(f64, 2), num::f64_mul(ARG(f64, 1), s_)));   \
+    NEXT(4);                                                                        \
+  }
 #define WEFT_ABSORB_i32_add_i32_add_rotl2_shr_u_xor() \
   WEFT_ABSORB_SUM_OF(i32_add_i32_add_rotl2_shr_u_xor, WEFT_SUM_SHR)
 #define WEFT_ABSORB_i32_table_and_xor() WEFT_ABSORB_TABLE(i32_table_and_xor, and_xor)

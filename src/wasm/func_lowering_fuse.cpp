@@ -414,6 +414,11 @@ bool FuncLowering::merge_previous(uint32_t value_field) {
     for (uint32_t i = 1; i < cur_fields; ++i)
       if (q[i] == c) value_field = i;
   }
+  if (c.kind == 1 && q[value_field] != c && *cur == IOp::f64_mul_f64_div_r) {
+    // `c / (a * b)`: either factor.
+    for (uint32_t i = 1; i <= 2; ++i)
+      if (q[i] == c) value_field = i;
+  }
   if (c.kind != 1 || q[value_field] != c) return false;
   // No other input of cur may name c: cur read the value prev wrote there, and the merged
   // instruction never writes it. (Field 0 of a chain, or of a cur that is the producer of

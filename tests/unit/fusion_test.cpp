@@ -1439,3 +1439,25 @@ TEST(immediates, calls_of_a_function_whose_constants_are_all_immediates) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, a_dot_products_last_sum_and_an_inverse_cube) {
+  // (x * y + z) + w and w + (x * y + z): the sum of squares of a distance; z / (x * sqrt(w))
+  // and z / (sqrt(w) * x): its inverse cube (n-body). Each against the same with a label
+  // before its last instruction.
+  Harness h;
+  const Bytes mul_add = cat({get(0), get(1), {0xa2}, get(2), {0xa0}});
+  h.add("sum_last", {f64, f64, f64, f64}, f64, cat({mul_add, get(3), {0xa0}}),
+        cat({mul_add, get(3), no_fuse, {0xa0}}), "f64_mul_f64_add_f64_add");
+  h.add("sum_first", {f64, f64, f64, f64}, f64, cat({get(3), mul_add, {0xa0}}),
+        cat({get(3), mul_add, no_fuse, {0xa0}}), "f64_mul_f64_add_f64_add");
+  h.add("inverse_cube", {f64, f64, f64, f64}, f64, cat({get(2), get(0), get(3), {0x9f, 0xa2, 0xa3}}),
+        cat({get(2), get(0), get(3), {0x9f}, no_fuse, {0xa2, 0xa3}}), "f64_sqrt_f64_mul_f64_div_r");
+  h.add("inverse_cube_sqrt_first", {f64, f64, f64, f64}, f64, cat({get(2), get(3), {0x9f}, get(0), {0xa2, 0xa3}}),
+        cat({get(2), get(3), {0x9f}, no_fuse, get(0), {0xa2, 0xa3}}), "f64_sqrt_f64_mul_f64_div_r");
+  const std::vector<weft::Value> v = edge_values(f64);
+  h.run({v, v, v, v});
+}
+
+}  // namespace
