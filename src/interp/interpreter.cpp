@@ -15,6 +15,7 @@
 #include <bit>
 #include <array>
 #include <cstddef>
+#include <memory>
 #include <mutex>
 #ifdef WEFT_DISPATCH_PROFILE
 #include <cstdio>
@@ -1943,16 +1944,31 @@ std::optional<uint32_t> constant_fits(const detail::ModuleData& data, const Func
 /// Once the function's code is final (every offset resolved): puts in place, for each
 /// instruction, the variant with its constant operands as immediates, if there is one, and
 /// for each branch the handler of its direction.
-void direct_branches(detail::ModuleData& data, FunctionCode& c) {
+/// handler_iop() for one module's instructions, a few hundred distinct handlers: a small
+/// direct-mapped cache in front of the sorted table's search.
+struct HandlerLookup {
+  static constexpr size_t size = 1024;
+  const void* key[size] = {};
+  IOp op[size] = {};
+  IOp operator()(const void* h) {
+    const size_t i = (reinterpret_cast<uintptr_t>(h) >> 4) & (size - 1);
+    if (key[i] == h) return op[i];
+    std::optional<IOp> found = handler_iop(h);
+    if (!found) std::abort();  // the lowering wrote only handlers here
+    key[i] = h;
+    op[i] = *found;
+    return *found;
+  }
+};
+
+void direct_branches(detail::ModuleData& data, FunctionCode& c, HandlerLookup& lookup) {
   std::vector<size_t> immediate_fields;  // in increasing order
   size_t pc = c.code_offset;
   while (pc + handler_size <= c.const_offset) {
     uint8_t* p = data.code.data() + pc;
     const void* h;
     std::memcpy(&h, p, sizeof h);
-    std::optional<IOp> found = handler_iop(h);
-    if (!found) std::abort();  // the lowering wrote only handlers here
-    const IOp op = *found;
+    const IOp op = lookup(h);
     uint32_t n = iop_operands(op);
     // The operands after the fixed ones: br_table's count, then the table of offsets.
     const bool table = op == IOp::br_table || op == IOp::i32_add_br_table ||
@@ -2041,8 +2057,9 @@ uint32_t handler_immediates(const void* h) noexcept {
 }
 
 void finish_code(detail::ModuleData& data) {
+  auto lookup = std::make_unique<HandlerLookup>();
   for (FunctionCode& c : data.funcs) {
-    direct_branches(data, c);
+    direct_branches(data, c, *lookup);
     c.const_fields.clear();
     c.const_fields.shrink_to_fit();
   }

@@ -158,8 +158,9 @@ Result<void> FuncLowering::lower_generic(Op op) {
   for (int i = 0; i < sig.param_count; ++i) emit_slot(args[i].src);
   mark_producer(dst_field);
   // A superinstruction just before that computed one operand may absorb this instruction
-  // (the absorb kind of code.hpp: `y + (a * b + c)`).
-  if (sig.param_count == 2 && !merge_previous(1)) merge_previous(2);
+  // (the absorb kind of code.hpp: `y + (a * b + c)`, the one plain operator absorbed; the
+  // test keeps the lookups off every other binary instruction).
+  if (iop == IOp::f64_add && !merge_previous(1)) merge_previous(2);
   return {};
 }
 

@@ -135,11 +135,13 @@ Result<Op> read_opcode(Reader& r, const Features& features) {
     WEFT_TRY(code, r.u32());
   }
   std::optional<Op> op = lookup_op(prefix, code);
-  std::string spelled = prefix ? hex_byte(prefix) + " " + std::to_string(code) : hex_byte(code);
-  if (!op) return r.error_at(at, "illegal opcode " + spelled);
+  // Spelled only for an error: formatting it for every instruction read was a quarter of
+  // the compile time.
+  auto spelled = [&] { return prefix ? hex_byte(prefix) + " " + std::to_string(code) : hex_byte(code); };
+  if (!op) return r.error_at(at, "illegal opcode " + spelled());
   Feature feature = op_info(*op).feature;
   if (!feature_enabled(feature, features))
-    return r.error_at(at, "illegal opcode " + spelled + ": " + std::string(op_name(*op)) +
+    return r.error_at(at, "illegal opcode " + spelled() + ": " + std::string(op_name(*op)) +
                               " needs the " + std::string(feature_name(feature)) + " feature");
   return *op;
 }
