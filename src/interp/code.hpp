@@ -128,6 +128,8 @@
   X(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_ne, 16)                          \
   X(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_u, 16)                        \
   X(i32_add_x2_f64_load_f64_mul_f64_add_mem_x2_add_br_i32_lt_s, 16)                        \
+  /* d x l a b off c: l = c - load(a + b + off) (a local), then d = x * l (x may be l)     */ \
+  X(f64_load_add_f64_sub_r_f64_mul_keep, 7)                                                 \
   /* SIMD (interpreter_simd.inc). lane: the lane's byte offset in the v128 */ \
   X(const128, 5)      /* dst bits[4] (low word first) */                 \
   X(lane_get8_s, 3)   /* dst src lane */                                 \

@@ -1568,6 +1568,16 @@ WEFT_HANDLER(i32_add_x2_f64_load_f64_mul_f64_add_mem) {
     WEFT_THEN_BRANCH_ADD(T, x, 11);                                                  \
     NEXT(16);                                                                        \
   }
+// A difference of a loaded coordinate, kept in its local, then multiplied: n-body's
+// `dx = b->x - c->x; dx * c->mass` and `dy * dy`. l is written before x is read (x may be l).
+WEFT_HANDLER(f64_load_add_f64_sub_r_f64_mul_keep) {
+  uint64_t ea = static_cast<uint64_t>(static_cast<u32>(ARG(u32, 3) + ARG(u32, 4))) + OP(5);
+  if (out_of_bounds<8>(st, ea)) [[unlikely]] TRAP(TrapKind::memory_out_of_bounds);
+  const f64 v = num::f64_sub(ARG(f64, 6), load_mem<f64>(mem + ea));
+  wr<f64>(fp, OP(2), v);
+  wr<f64>(fp, OP(0), num::f64_mul(ARG(f64, 1), v));
+  NEXT(7);
+}
 // chain: rotations (and a shift) of one value a, xored: SHA-2's Σ and σ functions.
 #define WEFT_FUSED_HANDLER_chain(T, first, second, x, name, n) WEFT_CHAIN_##name(T)
 #define WEFT_ROTL(T, i) std::rotl(a_, static_cast<int>(ARG(T, i) & (sizeof(T) * 8 - 1)))
@@ -1882,7 +1892,7 @@ struct ImmediateVariant {
   X(i32_load8_u_add_br_i32_eq_then_br_i32_eq, WEFT_B(2) | WEFT_B(4) | WEFT_B(7))              \
   X(i32_load8_u_add_br_i32_eq_then_br_i32_ne, WEFT_B(2) | WEFT_B(4) | WEFT_B(7))              \
   X(i32_load8_u_i32_add_i32_and_br_i32_lt_u, WEFT_B(1) | WEFT_B(2) | WEFT_B(3))               \
-  XB(copy64_br, WEFT_B(1)) XB(i32_add_br_i32_ge_s, WEFT_B(2)) XB(i32_and_br_if, WEFT_B(2))    \
+  X(f64_load_add_f64_sub_r_f64_mul_keep, WEFT_B(4)) XB(copy64_br, WEFT_B(1)) XB(i32_add_br_i32_ge_s, WEFT_B(2)) XB(i32_and_br_if, WEFT_B(2))    \
   XB(i32_and_br_unless, WEFT_B(2))                                                            \
   XB(br_i32_eq, WEFT_B(1)) XB(br_i32_ne, WEFT_B(1)) XB(br_i32_lt_s, WEFT_B(1))                \
   XB(br_i32_lt_u, WEFT_B(1)) XB(br_i32_gt_s, WEFT_B(1)) XB(br_i32_gt_u, WEFT_B(1))            \

@@ -166,6 +166,30 @@ void FuncLowering::restart_instruction(size_t start, IOp op) {
 
 bool FuncLowering::fuse_binary(IOp op, const StackEntry (&args)[3], ValType result) {
   const FusionTable& table = fusion_table();
+  // `l = c - load(a + b + off)` into a local, then `x * l` (or `l * x`, `l * l`): one
+  // handler, which still writes l, before it reads x.
+  if (op == IOp::f64_mul && !dead() && m_last_start != k_no_start &&
+      m_code.size() - m_last_start == interp::handler_size + 5 * interp::operand_size &&
+      iop_at(m_last_start) == IOp::f64_load_add_f64_sub_r) {
+    const size_t fields = m_last_start + interp::handler_size;
+    Field first[5];
+    for (uint32_t i = 0; i < 5; ++i) first[i] = field_at(fields + 4 * i);
+    for (int side = 0; side < 2; ++side) {
+      const StackEntry& e = args[side];
+      if (e.src == e.home || e.src >= m_locals_end || is_const_slot(e.src)) continue;
+      if (slot_field(e.src) != first[0]) continue;
+      const Field x = slot_field(args[1 - side].src);
+      const size_t start = m_last_start;
+      restart_instruction(start, IOp::f64_load_add_f64_sub_r_f64_mul_keep);
+      push(result);
+      const size_t dst_field = m_code.size();
+      emit_slot(m_stack.back().home);
+      emit_field(x);
+      for (const Field& f : first) emit_field(f);
+      mark_producer(dst_field);
+      return true;
+    }
+  }
   // The left operand (or either, when op commutes) reads a local the last instruction, a
   // binary operator, just wrote: both in one handler, which still writes the local.
   for (int side = 0; side < 2 && !dead() && m_last_start != k_no_start; ++side) {

@@ -1461,3 +1461,26 @@ TEST(fusion, a_dot_products_last_sum_and_an_inverse_cube) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, a_loaded_difference_kept_in_a_local_then_multiplied) {
+  // l = c - memory[a + b + 11] (local.tee), then l * x, x * l or l * l; back: that + l
+  // (n-body's dx = b->x - c->x, dx * mass, dy * dy). Memory filled with 0x40 bytes.
+  const Bytes fill = {0x41, 0x00, 0x41, 0xc0, 0x00, 0x41, 0x80, 0x80, 0x04, 0xfc, 0x0b, 0x00};
+  const Bytes diff = cat({get(2), get(0), get(1), {0x6a, 0x2b, 0x03, 0x0b, 0xa1, 0x22, 0x04}});
+  const Bytes back = cat({get(4), {0xa0}});
+  Harness h;
+  h.add("l_times_x", {i32, i32, f64, f64, f64}, f64, cat({fill, diff, get(3), {0xa2}, back}),
+        cat({fill, diff, no_fuse, get(3), {0xa2}, back}), "f64_load_add_f64_sub_r_f64_mul_keep");
+  h.add("x_times_l", {i32, i32, f64, f64, f64}, f64, cat({fill, get(3), diff, {0xa2}, back}),
+        cat({fill, get(3), diff, no_fuse, {0xa2}, back}), "f64_load_add_f64_sub_r_f64_mul_keep");
+  h.add("l_squared", {i32, i32, f64, f64, f64}, f64, cat({fill, diff, get(4), {0xa2}, back}),
+        cat({fill, diff, no_fuse, get(4), {0xa2}, back}), "f64_load_add_f64_sub_r_f64_mul_keep");
+  std::vector<weft::Value> as, bs, zero = {weft::Value::f64(0)};
+  for (int32_t a : {0, 8, 65520, -8}) as.push_back(weft::Value::i32(a));
+  for (int32_t b : {0, 5, 13}) bs.push_back(weft::Value::i32(b));
+  h.run({as, bs, edge_values(f64), edge_values(f64), zero});
+}
+
+}  // namespace
