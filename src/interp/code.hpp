@@ -375,6 +375,8 @@
   WEFT_FUSED(absorb, u32, i32_table_and_xor, i32_shr_u_i32_xor, _, i32_shr_u_xor_table_and_xor, 9) \
   WEFT_FUSED(absorb, u32, i32_table_xor_and, i32_shr_u_i32_xor, _, i32_shr_u_xor_table_xor_and, 9) \
   WEFT_FUSED(absorb, f64, f64_mul_f64_add, f64_add, _, f64_mul_f64_add_f64_add, 5)            \
+  WEFT_FUSED(absorb, u32, i32_xor_i32_and, i32_and_i32_xor, _, i32_maj, 6)                     \
+  WEFT_FUSED(absorb, u32, i32_xor_i32_and, i32_add_i32_add, _, i32_add_i32_add_xor_and, 6)      \
   WEFT_FUSED(absorb, f64, f64_sqrt, f64_mul_f64_div_r, _, f64_sqrt_f64_mul_f64_div_r, 4)
 
 namespace weft::interp {

@@ -1498,6 +1498,21 @@ template <class M>
 // A dot product's last sum, `y + (a * b + c)` ([d y a b c]: the sum of squares of n-body's
 // distance), and `c / (x * sqrt(y))` ([d x c y]: its inverse cube). The operand absorbed
 // may have been either one of the sum's or the product's (both commute).
+// SHA-2's majority `(x & y) ^ ((a ^ b) & c)` ([d x y a b c]) and a sum of three with its
+// choice's half `x + y + ((a ^ b) & c)` ([d x y a b c]; the sum commutes, so the absorbed
+// operand may have been any of the three).
+#define WEFT_ABSORB_i32_maj()                                                       \
+  WEFT_HANDLER(i32_maj) {                                                           \
+    const u32 t_ = (ARG(u32, 3) ^ ARG(u32, 4)) & ARG(u32, 5);                       \
+    wr<u32>(fp, OP(0), (ARG(u32, 1) & ARG(u32, 2)) ^ t_);                           \
+    NEXT(6);                                                                        \
+  }
+#define WEFT_ABSORB_i32_add_i32_add_xor_and()                                       \
+  WEFT_HANDLER(i32_add_i32_add_xor_and) {                                           \
+    const u32 t_ = (ARG(u32, 3) ^ ARG(u32, 4)) & ARG(u32, 5);                       \
+    wr<u32>(fp, OP(0), ARG(u32, 1) + ARG(u32, 2) + t_);                             \
+    NEXT(6);                                                                        \
+  }
 #define WEFT_ABSORB_f64_mul_f64_add_f64_add()                                       \
   WEFT_HANDLER(f64_mul_f64_add_f64_add) {                                           \
     const f64 t_ = num::f64_add(num::f64_mul(ARG(f64, 2), ARG(f64, 3)), ARG(f64, 4)); \
@@ -1892,7 +1907,8 @@ struct ImmediateVariant {
   X(i32_load8_u_add_br_i32_eq_then_br_i32_eq, WEFT_B(2) | WEFT_B(4) | WEFT_B(7))              \
   X(i32_load8_u_add_br_i32_eq_then_br_i32_ne, WEFT_B(2) | WEFT_B(4) | WEFT_B(7))              \
   X(i32_load8_u_i32_add_i32_and_br_i32_lt_u, WEFT_B(1) | WEFT_B(2) | WEFT_B(3))               \
-  X(f64_load_add_f64_sub_r_f64_mul_keep, WEFT_B(4)) XB(copy64_br, WEFT_B(1)) XB(i32_add_br_i32_ge_s, WEFT_B(2)) XB(i32_and_br_if, WEFT_B(2))    \
+  X(f64_load_add_f64_sub_r_f64_mul_keep, WEFT_B(4)) X(i32_add_i32_add_xor_and, WEFT_B(4))     \
+  XB(copy64_br, WEFT_B(1)) XB(i32_add_br_i32_ge_s, WEFT_B(2)) XB(i32_and_br_if, WEFT_B(2))    \
   XB(i32_and_br_unless, WEFT_B(2))                                                            \
   XB(br_i32_eq, WEFT_B(1)) XB(br_i32_ne, WEFT_B(1)) XB(br_i32_lt_s, WEFT_B(1))                \
   XB(br_i32_lt_u, WEFT_B(1)) XB(br_i32_gt_s, WEFT_B(1)) XB(br_i32_gt_u, WEFT_B(1))            \

@@ -1484,3 +1484,23 @@ TEST(fusion, a_loaded_difference_kept_in_a_local_then_multiplied) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(fusion, sha2_majority_and_a_sum_with_its_choice) {
+  // t = (a ^ b) & c, then (x & y) ^ t (SHA-2's majority), and x + t + y, t + x + y (the
+  // choice function's half in a round's sum). Params: a b c x y.
+  const Bytes t = cat({get(0), get(1), {0x73}, get(2), {0x71}});
+  Harness h;
+  h.add("maj", {i32, i32, i32, i32, i32}, i32, cat({t, get(3), get(4), {0x71, 0x73}}),
+        cat({t, no_fuse, get(3), get(4), {0x71, 0x73}}), "i32_maj");
+  h.add("sum_t_middle", {i32, i32, i32, i32, i32}, i32, cat({get(3), t, {0x6a}, get(4), {0x6a}}),
+        cat({get(3), t, no_fuse, {0x6a}, get(4), {0x6a}}), "i32_add_i32_add_xor_and");
+  h.add("sum_t_first", {i32, i32, i32, i32, i32}, i32, cat({t, get(3), {0x6a}, get(4), {0x6a}}),
+        cat({t, no_fuse, get(3), {0x6a}, get(4), {0x6a}}), "i32_add_i32_add_xor_and");
+  std::vector<weft::Value> v;
+  for (int32_t x : {0, 1, -1, 0x12345678, INT32_MIN, 0x0f0f0f0f}) v.push_back(weft::Value::i32(x));
+  h.run({v, v, v, v, v});
+}
+
+}  // namespace
