@@ -1858,7 +1858,12 @@ struct DirectedHandlers {
 #undef WEFT_DIRECTED
   }
 };
-const DirectedHandlers directed_handlers;
+/// Built on first use, not at static initialization: a module may be compiled from another
+/// translation unit's static initializer.
+const DirectedHandlers& directed_handlers() {
+  static const DirectedHandlers table;
+  return table;
+}
 
 /// Handlers compiled with some operands as immediates (kImm), for the instructions and the
 /// operands that the benchmarks' hot loops read constants from (the dispatch profile and
@@ -1954,7 +1959,10 @@ struct ImmediateVariants {
   }
 };
 #undef WEFT_B
-const ImmediateVariants immediate_variants;
+const ImmediateVariants& immediate_variants() {
+  static const ImmediateVariants variants;
+  return variants;
+}
 
 /// The value of the constant slot at byte offset `field` of c's frame, when it is one and
 /// the value fits 32 bits zero-extended (every i32 constant; i64 and float ones rarely).
@@ -2006,7 +2014,7 @@ void direct_branches(detail::ModuleData& data, FunctionCode& c, HandlerLookup& l
     // Operands naming a constant whose value fits 32 bits (zero-extended): the variant
     // with the most of them as immediates, if any.
     const ImmediateVariant* best = nullptr;
-    for (const ImmediateVariant& v : immediate_variants.of[static_cast<size_t>(op)]) {
+    for (const ImmediateVariant& v : immediate_variants().of[static_cast<size_t>(op)]) {
       bool all = true;
       for (uint32_t i = 0; i < n && all; ++i)
         if ((v.mask >> i) & 1) all = constant_fits(data, c, read_operand(p, i)).has_value();
@@ -2020,8 +2028,8 @@ void direct_branches(detail::ModuleData& data, FunctionCode& c, HandlerLookup& l
         immediate_fields.push_back(pc + handler_size + operand_size * i);
       }
       chosen = best->handler[1] ? best->handler[backward ? 1 : 2] : best->handler[0];
-    } else if (const void* back = directed_handlers.table[0][static_cast<size_t>(op)]) {
-      chosen = backward ? back : directed_handlers.table[1][static_cast<size_t>(op)];
+    } else if (const void* back = directed_handlers().table[0][static_cast<size_t>(op)]) {
+      chosen = backward ? back : directed_handlers().table[1][static_cast<size_t>(op)];
     }
     if (chosen) std::memcpy(p, &chosen, sizeof chosen);
     pc += handler_size + operand_size * (n + extra);
@@ -2033,7 +2041,7 @@ void direct_branches(detail::ModuleData& data, FunctionCode& c, HandlerLookup& l
 }
 }  // namespace
 
-const void* const* directed_handler_table(bool back) noexcept { return directed_handlers.table[back ? 0 : 1]; }
+const void* const* directed_handler_table(bool back) noexcept { return directed_handlers().table[back ? 0 : 1]; }
 
 namespace {
 struct HandlerEntry {
@@ -2052,9 +2060,9 @@ const HandlerEntry* find_handler(const void* h) noexcept {
     for (size_t i = 0; i < iop_count; ++i) {
       const IOp op = static_cast<IOp>(i);
       v->push_back({handlers[i], op, 0});
-      for (const auto& t : directed_handlers.table)
+      for (const auto& t : directed_handlers().table)
         if (t[i]) v->push_back({t[i], op, 0});
-      for (const ImmediateVariant& iv : immediate_variants.of[i])
+      for (const ImmediateVariant& iv : immediate_variants().of[i])
         for (const void* vh : iv.handler)
           if (vh) v->push_back({vh, op, iv.mask});
     }
