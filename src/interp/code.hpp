@@ -427,6 +427,13 @@ inline uint32_t read_operand(const uint8_t* pc, uint32_t i) noexcept {
   return v;
 }
 
+/// Whether the instruction's fixed operands end with a count, followed by that many offsets
+/// and a default one (br_table and its fused forms).
+inline bool has_offset_table(IOp op) noexcept {
+  return op == IOp::br_table || op == IOp::i32_add_br_table || op == IOp::i32_load8_s_add_br_table ||
+         op == IOp::i32_load8_u_add_br_table;
+}
+
 /// A loop's cost, the 8 bytes before its body (loop_entry's two operand fields).
 inline int64_t read_loop_cost(const uint8_t* body) noexcept {
   int64_t v;

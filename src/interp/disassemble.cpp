@@ -84,8 +84,7 @@ std::string disassemble(const detail::ModuleData& data, uint32_t defined_index) 
       std::snprintf(line, sizeof line, (immediates >> i) & 1 ? " #%d" : " %d", static_cast<int32_t>(read_operand(p, i)));
       out += line;
     }
-    if (op == IOp::br_table || op == IOp::i32_add_br_table || op == IOp::i32_load8_s_add_br_table ||
-        op == IOp::i32_load8_u_add_br_table) {
+    if (has_offset_table(op)) {
       // The fixed operands end with the count; the table of offsets follows.
       uint32_t count = read_operand(p, n - 1);
       out += " [";

@@ -1995,7 +1995,7 @@ struct HandlerLookup {
   }
 };
 
-void direct_branches(detail::ModuleData& data, FunctionCode& c, HandlerLookup& lookup) {
+void specialize(detail::ModuleData& data, FunctionCode& c, HandlerLookup& lookup) {
   std::vector<size_t> immediate_fields;  // in increasing order
   size_t pc = c.code_offset;
   while (pc + handler_size <= c.const_offset) {
@@ -2005,8 +2005,7 @@ void direct_branches(detail::ModuleData& data, FunctionCode& c, HandlerLookup& l
     const IOp op = lookup(h);
     uint32_t n = iop_operands(op);
     // The operands after the fixed ones: br_table's count, then the table of offsets.
-    const bool table = op == IOp::br_table || op == IOp::i32_add_br_table ||
-                       op == IOp::i32_load8_s_add_br_table || op == IOp::i32_load8_u_add_br_table;
+    const bool table = has_offset_table(op);
     const uint32_t extra = table ? read_operand(p, n - 1) + 1 : 0;
     // For a branch (none of those): its offset, the last operand.
     const bool backward = !table && n > 0 && static_cast<int32_t>(read_operand(p, n - 1)) < 0;
@@ -2093,7 +2092,7 @@ uint32_t handler_immediates(const void* h) noexcept {
 void finish_code(detail::ModuleData& data) {
   auto lookup = std::make_unique<HandlerLookup>();
   for (FunctionCode& c : data.funcs) {
-    direct_branches(data, c, *lookup);
+    specialize(data, c, *lookup);
     c.const_fields.clear();
     c.const_fields.shrink_to_fit();
   }

@@ -199,6 +199,9 @@ class FuncLowering {
   /// code.hpp), makes the two one instruction and returns true. `value_field`: the offset,
   /// within cur's operands, of the field that reads the earlier instruction's result.
   bool merge_previous(uint32_t value_field);
+  /// Whether some three-instruction form takes `cur` as its second part (so that calling
+  /// merge_previous after emitting it may succeed).
+  bool may_absorb_previous(interp::IOp cur) const;
   /// After merge_previous: the two address additions before a product added into memory
   /// join it (interp::IOp::i32_add_x2_f64_load_f64_mul_f64_add_mem).
   bool merge_address_adds();

@@ -52,8 +52,11 @@ class FusionTable {
     m_fused.reserve(std::size(fusions));
     m_parts.assign(interp::iop_count, -1);
     m_pure.assign(interp::iop_count, false);
+    m_absorbs.assign(interp::iop_count, false);
     for (size_t i = 0; i < std::size(fusions); ++i) {
       const Fusion& f = fusions[i];
+      if (f.kind == FuseKind::absorb || f.kind == FuseKind::rmw_of || f.kind == FuseKind::chain)
+        m_absorbs[static_cast<size_t>(f.second)] = true;
       m_fused.emplace(key(f.kind, f.first, f.second), f.fused);
       m_parts[static_cast<size_t>(f.fused)] = static_cast<int32_t>(i);
       // Operators of pairs never trap nor touch memory, and neither do their pairs.
@@ -66,6 +69,8 @@ class FusionTable {
   }
   /// Whether `op` writes only its destination slot, reads only slots, and never traps.
   bool pure(IOp op) const { return m_pure[static_cast<size_t>(op)]; }
+  /// Whether `op` may take in the instruction before it (merge_previous's kinds).
+  bool absorbs(IOp op) const { return m_absorbs[static_cast<size_t>(op)]; }
   /// What superinstruction `op` is made of.
   std::optional<Fusion> parts(IOp op) const {
     int32_t i = m_parts[static_cast<size_t>(op)];
@@ -91,6 +96,7 @@ class FusionTable {
   std::unordered_map<const void*, IOp> m_by_handler;
   std::unordered_map<uint64_t, IOp> m_fused;
   std::vector<bool> m_pure;       ///< by IOp
+  std::vector<bool> m_absorbs;    ///< by IOp
   std::vector<int32_t> m_parts;   ///< by IOp: its index in fusions, or -1
 };
 
@@ -412,6 +418,8 @@ std::optional<size_t> FuncLowering::merge_before_branch(size_t start) {
   return field;
 }
 
+bool FuncLowering::may_absorb_previous(IOp cur) const { return fusion_table().absorbs(cur); }
+
 bool FuncLowering::merge_previous(uint32_t value_field) {
   // `prev c ...` then `cur ... c ...` (c at cur's operand value_field), both whole and in a
   // row with no label between; c is a temporary that only cur reads.
@@ -433,14 +441,11 @@ bool FuncLowering::merge_previous(uint32_t value_field) {
   fields_at(m_prev_start, prev_fields, p);
   fields_at(m_last_start, cur_fields, q);
   const Field c = p[0];
-  if (c.kind == 1 && q[value_field] != c && *cur == IOp::i32_add_i32_add) {
-    // A sum of three: whichever operand prev computed may be absorbed.
-    for (uint32_t i = 1; i < cur_fields; ++i)
-      if (q[i] == c) value_field = i;
-  }
-  if (c.kind == 1 && q[value_field] != c && *cur == IOp::f64_mul_f64_div_r) {
-    // `c / (a * b)`: either factor.
-    for (uint32_t i = 1; i <= 2; ++i)
+  if (c.kind == 1 && q[value_field] != c) {
+    // Inputs that commute with one another: whichever one prev computed may be absorbed
+    // (a sum of three; the product in `c / (a * b)`).
+    const uint32_t last = *cur == IOp::i32_add_i32_add ? cur_fields - 1 : *cur == IOp::f64_mul_f64_div_r ? 2 : 0;
+    for (uint32_t i = 1; i <= last; ++i)
       if (q[i] == c) value_field = i;
   }
   if (c.kind != 1 || q[value_field] != c) return false;

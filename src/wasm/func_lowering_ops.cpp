@@ -157,10 +157,10 @@ Result<void> FuncLowering::lower_generic(Op op) {
   emit_slot(m_stack.back().home);
   for (int i = 0; i < sig.param_count; ++i) emit_slot(args[i].src);
   mark_producer(dst_field);
-  // A superinstruction just before that computed one operand may absorb this instruction
-  // (the absorb kind of code.hpp: `y + (a * b + c)`, the one plain operator absorbed; the
-  // test keeps the lookups off every other binary instruction).
-  if (iop == IOp::f64_add && !merge_previous(1)) merge_previous(2);
+  // A superinstruction just before that computed one operand may be absorbed into this
+  // instruction (the absorb kind of code.hpp: `y + (a * b + c)`); the table's test keeps
+  // merge_previous's lookups off the binary instructions no form takes.
+  if (sig.param_count == 2 && may_absorb_previous(iop) && !merge_previous(1)) merge_previous(2);
   return {};
 }
 

@@ -1341,28 +1341,19 @@ void check_immediates(const std::vector<ImmediateCase>& cases, const std::vector
   }
 }
 
-Bytes i32_const(int32_t v) {
-  Bytes b = {0x41};
-  int64_t x = v;
+/// `opcode` (i32.const or i64.const) and v, signed LEB128.
+Bytes const_of(uint8_t opcode, int64_t v) {
+  Bytes b = {opcode};
   for (bool more = true; more;) {
-    uint8_t byte = x & 0x7f;
-    x >>= 7;
-    more = !((x == 0 && !(byte & 0x40)) || (x == -1 && (byte & 0x40)));
+    uint8_t byte = v & 0x7f;
+    v >>= 7;
+    more = !((v == 0 && !(byte & 0x40)) || (v == -1 && (byte & 0x40)));
     b.push_back(static_cast<uint8_t>(byte | (more ? 0x80 : 0)));
   }
   return b;
 }
-Bytes i64_const(int64_t v) {
-  Bytes b = {0x42};
-  int64_t x = v;
-  for (bool more = true; more;) {
-    uint8_t byte = x & 0x7f;
-    x >>= 7;
-    more = !((x == 0 && !(byte & 0x40)) || (x == -1 && (byte & 0x40)));
-    b.push_back(static_cast<uint8_t>(byte | (more ? 0x80 : 0)));
-  }
-  return b;
-}
+Bytes i32_const(int32_t v) { return const_of(0x41, v); }
+Bytes i64_const(int64_t v) { return const_of(0x42, v); }
 
 TEST(immediates, i32_constant_operands_match_the_values_from_a_local) {
   std::vector<weft::Value> xs;
